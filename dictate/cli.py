@@ -1,0 +1,202 @@
+"""The command line: `dictate transcribe FILE...` and friends.
+
+Unix manners: note data on stdout, everything else on stderr, exit codes from
+`dictate.exit_codes`, a closed pipe ends the run quietly. Nothing written to
+stderr contains transcript text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from dictate import __version__
+from dictate.errors import DictateError, TemplateError
+from dictate.exit_codes import ExitCode
+
+log = logging.getLogger("dictate")
+
+FORMATS = ("text", "markdown", "json")
+
+
+def _setup_logging(verbosity: int) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("dictate: %(message)s"))
+    root = logging.getLogger("dictate")
+    root.handlers[:] = [handler]
+    root.propagate = False
+    root.setLevel({-1: logging.WARNING, 0: logging.INFO}.get(verbosity, logging.DEBUG))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dictate",
+        description="Offline dictation for care staff: speech in, a headed journal note out.",
+    )
+    parser.add_argument("--version", action="version", version=f"dictate {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    t = commands.add_parser("transcribe", help="turn recorded dictations into notes on stdout",
+                            description="Transcribe recorded dictations; print one note per file.")
+    t.add_argument("files", nargs="+", metavar="FILE",
+                   help="audio files: wav, flac, mp3, ogg, m4a (and what FFmpeg reads)")
+    t.add_argument("--language", "-l", default="da", help="spoken language (default: da)")
+    t.add_argument("--format", "-f", choices=FORMATS, default="text", help="output format (default: text)")
+    t.add_argument("--layout", default="fsiii",
+                   help="note layout: fsiii, soap, or a path to a layout .yaml (default: fsiii)")
+    t.add_argument("--model", "-m", default="base",
+                   help="model: 'base' (embedded), a NAME in models/, or a model directory")
+    t.add_argument("--beam-size", type=int, default=5, help="beam search width (default: 5)")
+    t.add_argument("--pretty", action="store_true", help="indent JSON (default: one note per line)")
+    _verbosity(t)
+
+    m = commands.add_parser("models", help="list the models --model can use")
+    _verbosity(m)
+    return parser
+
+
+def _verbosity(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("-q", "--quiet", action="store_const", const=-1, dest="verbosity", default=0,
+                       help="only warnings and errors on stderr")
+    group.add_argument("-v", "--verbose", action="store_const", const=1, dest="verbosity",
+                       help="more detail on stderr")
+
+
+class _Output:
+    """stdout for note data; remembers when the reader has gone away."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.closed = False
+
+    def write(self, text: str) -> bool:
+        if self.closed:
+            return False
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except BrokenPipeError:
+            # The reader (`head`, a crashed consumer) is gone. Point stdout at
+            # /dev/null so the interpreter's final flush cannot raise again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.stream.fileno())
+            os.close(devnull)
+            self.closed = True
+            return False
+        return True
+
+
+def _transcribe(args: argparse.Namespace) -> int:
+    # Core imports are light; the model edge is imported only here.
+    from dictate.audio import load_audio
+    from dictate.commands import CommandSet, load_commands
+    from dictate.layouts import load_layout
+    from dictate.models import resolve_model
+    from dictate.note import ModelRef
+    from dictate.pipeline import Settings, transcribe_audio
+    from dictate.render import RENDERERS, to_json
+
+    language = args.language.strip().lower()
+    layout = load_layout(args.layout)
+    try:
+        commands = load_commands(language)
+    except TemplateError as exc:
+        if exc.exit_code != ExitCode.USAGE:
+            raise
+        log.warning("no spoken commands for language '%s': the text is kept as spoken", language)
+        commands = CommandSet(language=language, heading=(), marks={})
+
+    model = resolve_model(args.model)
+    from dictate.whisper import DecodeOptions, WhisperTranscriber
+
+    started = time.perf_counter()
+    transcriber = WhisperTranscriber(model, options=DecodeOptions(beam_size=args.beam_size))
+    log.debug("model %s loaded in %.1f s", model.name, time.perf_counter() - started)
+    settings = Settings(layout=layout, commands=commands, language=language,
+                        model=ModelRef(name=model.name, sha256=model.sha256))
+
+    if args.format == "json":
+        render = (lambda note: to_json(note, indent=2)) if args.pretty else to_json
+    else:
+        render = RENDERERS[args.format]
+    out = _Output(sys.stdout)
+    several = len(args.files) > 1 and args.format != "json"
+    status = ExitCode.OK
+    failed = 0
+    for index, name in enumerate(args.files):
+        try:
+            audio = load_audio(Path(name))
+            began = time.perf_counter()
+            result = transcribe_audio(audio, transcriber, settings)
+        except DictateError as exc:
+            log.error("%s", exc.message)
+            failed += 1
+            status = status or exc.exit_code
+            continue
+        except ValueError as exc:  # faster-whisper rejects e.g. an unknown language code
+            log.error("%s: %s", name, exc)
+            return ExitCode.USAGE
+        for notice in result.notices:
+            log.warning("%s: %s at %.1f s", name, notice.message, notice.at)
+        seconds = time.perf_counter() - began
+        sections = len(result.note.filled_sections())
+        if result.note.is_empty:
+            log.info("%s: no speech found in %.1f s of audio; the note is empty", name, result.audio_seconds)
+        else:
+            log.info("%s: %.1f s of audio, %d section(s), transcribed in %.1f s", name,
+                     result.audio_seconds, sections, seconds)
+        header = f"==> {name} <==\n" if several else ""
+        separator = "\n" if several and index > 0 else ""
+        if not out.write(separator + header + render(result.note)):
+            return ExitCode.OK  # the reader closed the pipe: stop quietly
+    if failed:
+        log.error("%d of %d file(s) could not be transcribed", failed, len(args.files))
+    return status
+
+
+def _models(args: argparse.Namespace) -> int:
+    from dictate.models import EMBEDDED_LABEL, EMBEDDED_NAME, check_model_dir
+    from dictate.paths import model_search_dirs
+
+    print(f"{EMBEDDED_NAME}\t(embedded {EMBEDDED_LABEL}, int8)")
+    for folder in model_search_dirs():
+        if not folder.is_dir():
+            continue
+        for candidate in sorted(p for p in folder.iterdir() if p.is_dir()):
+            try:
+                check_model_dir(candidate)
+            except DictateError as exc:
+                log.warning("%s", exc.message)
+                continue
+            print(f"{candidate.name}\t{candidate}")
+    return ExitCode.OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return ExitCode.USAGE
+    _setup_logging(args.verbosity)
+    try:
+        if args.command == "transcribe":
+            return int(_transcribe(args))
+        if args.command == "models":
+            return int(_models(args))
+    except DictateError as exc:
+        log.error("%s", exc.message)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        log.error("interrupted")
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        return ExitCode.OK
+    parser.error(f"unknown command {args.command}")
+    return ExitCode.USAGE

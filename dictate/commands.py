@@ -1,0 +1,61 @@
+"""Spoken command words per language (templates/commands/LANG.yaml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from dictate.errors import TemplateError
+from dictate.exit_codes import ExitCode
+from dictate.paths import templates_dir
+from dictate.schema import Checker
+from dictate.yamlfile import load_yaml
+
+#: The marks a spoken word can produce, by the name used in the YAML files.
+MARKS: dict[str, str] = {
+    "period": ".",
+    "comma": ",",
+    "question_mark": "?",
+    "exclamation_mark": "!",
+    "colon": ":",
+    "semicolon": ";",
+    "new_line": "\n",
+    "new_paragraph": "\n\n",
+}
+
+
+@dataclass(frozen=True)
+class CommandSet:
+    language: str
+    heading: tuple[str, ...]
+    #: spoken phrase -> mark text, e.g. "punktum" -> "."
+    marks: dict[str, str]
+    path: Path | None = None
+
+
+def load_commands(language: str, directory: Path | None = None) -> CommandSet:
+    directory = directory or templates_dir() / "commands"
+    path = directory / f"{language}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in directory.glob("*.yaml"))) or "none"
+        raise TemplateError(f"no spoken commands for language '{language}' (available: {known})",
+                            path=str(path), exit_code=ExitCode.USAGE)
+    return parse_commands(path)
+
+
+def parse_commands(path: Path) -> CommandSet:
+    check = Checker(path)
+    root = check.mapping(load_yaml(path), None, None, "", required={"language", "heading", "marks"},
+                         optional=set())
+    marks_map = check.mapping(root["marks"], root, "marks", "marks", required=set(),
+                              optional=set(MARKS))
+    marks: dict[str, str] = {}
+    for name in marks_map:
+        for phrase in check.text_list(marks_map, name, f"marks.{name}"):
+            marks[phrase.casefold()] = MARKS[name]
+    return CommandSet(
+        language=check.text(root, "language", "language"),
+        heading=tuple(p.casefold() for p in check.text_list(root, "heading", "heading")),
+        marks=marks,
+        path=path,
+    )

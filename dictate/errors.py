@@ -1,0 +1,53 @@
+"""Errors that carry the exit code the CLI should end with.
+
+Messages are written for the person at the terminal: what went wrong, where,
+and what to do about it. They never contain transcript text.
+"""
+
+from __future__ import annotations
+
+from dictate.exit_codes import ExitCode
+
+
+class DictateError(Exception):
+    exit_code: ExitCode = ExitCode.FAILURE
+
+    def __init__(self, message: str, *, exit_code: ExitCode | None = None) -> None:
+        super().__init__(message)
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
+
+
+class ModelError(DictateError):
+    """No usable speech model (missing, incomplete, wrong checksum, not a model)."""
+
+    exit_code = ExitCode.UNAVAILABLE
+
+
+class AudioError(DictateError):
+    """An input file could not be turned into audio samples."""
+
+    exit_code = ExitCode.DATAERR
+
+
+class TemplateError(DictateError):
+    """A template file is broken. `location` is 'file:line' where known."""
+
+    exit_code = ExitCode.CONFIG
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 field: str | None = None, exit_code: ExitCode | None = None) -> None:
+        self.path = path
+        self.line = line
+        self.field = field
+        where = ""
+        if path:
+            where = path + (f":{line}" if line else "")
+            if field:
+                where += f" ({field})"
+            where += ": "
+        super().__init__(where + message, exit_code=exit_code)

@@ -1,0 +1,29 @@
+"""Process exit codes, one place for all of them (documented in the README).
+
+The numbers follow BSD sysexits.h where one fits, so that shell scripts and
+integrators can tell a bad input from a missing model from a full disk.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    #: Unexpected internal error (a bug); details are in the message.
+    FAILURE = 1
+    #: Wrong command-line usage (argparse's own convention).
+    USAGE = 2
+    #: An input exists but is not usable audio: corrupt, truncated or unsupported.
+    DATAERR = 65
+    #: An input file does not exist or cannot be opened.
+    NOINPUT = 66
+    #: No usable speech model: missing, incomplete or failing its checksum.
+    UNAVAILABLE = 69
+    #: A template file (layout, commands) is broken.
+    CONFIG = 78
+    #: Writing the output failed (disk full, unwritable file).
+    IOERR = 74
+    #: Interrupted by Ctrl-C.
+    INTERRUPTED = 130

@@ -1,0 +1,74 @@
+"""Renderers: a note as plain text, Markdown or JSON. Pure functions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from dictate.note import Note
+
+#: Bumped when a field is removed or changes meaning; adding fields keeps it.
+SCHEMA_VERSION = 1
+
+
+def to_text(note: Note) -> str:
+    """Headings on their own line, a blank line between sections."""
+    blocks = [f"{s.heading}\n{s.text}" for s in note.filled_sections()]
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def to_markdown(note: Note) -> str:
+    blocks = []
+    for section in note.filled_sections():
+        # Two trailing spaces keep a spoken "ny linje" as a line break in Markdown.
+        body = section.text.replace("\n\n", "\0").replace("\n", "  \n").replace("\0", "\n\n")
+        blocks.append(f"## {section.heading}\n\n{body}")
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def to_dict(note: Note) -> dict[str, Any]:
+    layout = note.layout
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": note.id,
+        "created": note.created.isoformat(timespec="seconds"),
+        "source": note.source,
+        "language": note.language,
+        "model": None if note.model is None else {
+            "name": note.model.name,
+            "sha256": note.model.sha256,
+            "compute_type": note.model.compute_type,
+        },
+        "layout": {"id": layout.id, "version": layout.version, "code_system": layout.code_system},
+        "sections": [
+            {
+                "key": section.key,
+                "heading": section.heading,
+                "code": section.code,
+                "text": section.text,
+                "words": [
+                    {
+                        "text": token.text,
+                        "start": round(token.word.start, 3),
+                        "end": round(token.word.end, 3),
+                        "probability": round(token.word.probability, 4),
+                    }
+                    for token in section.words
+                    if token.word is not None
+                ],
+            }
+            for section in note.filled_sections()
+        ],
+    }
+
+
+def to_json(note: Note, *, indent: int | None = None) -> str:
+    """One JSON document; on one line unless `indent` is given (JSON Lines friendly)."""
+    return json.dumps(to_dict(note), ensure_ascii=False, indent=indent) + "\n"
+
+
+RENDERERS: dict[str, Callable[[Note], str]] = {
+    "text": to_text,
+    "markdown": to_markdown,
+    "json": to_json,
+}
