@@ -81,7 +81,7 @@ def load_layout(spec: str, directory: Path | None = None) -> Layout:
     if not path.is_file():
         known = ", ".join(available_layouts(directory)) or "none"
         raise TemplateError(f"unknown layout '{spec}' (available: {known}; or give a path "
-                            "to a layout .yaml file)", path=None).with_code(ExitCode.USAGE)
+                            "to a layout .yaml file)", exit_code=ExitCode.USAGE)
     return parse_layout(path)
 
 

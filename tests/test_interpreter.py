@@ -1,0 +1,169 @@
+"""The interpreter on word sequences shaped like real Whisper output.
+
+Whisper writes its own punctuation and capitals ("Overskrift Ernæring.",
+"godt, punktum."), splits or glues words ("over skrift", "nylinje") and
+mishears a letter ("overskrif"). These tests feed such sequences and check the
+note that comes out, so they hold whatever the model of the day produces.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dictate.commands import load_commands
+from dictate.edits import AddMark, AddWord, GoToSection
+from dictate.interpreter import Interpreter
+from dictate.layouts import load_layout
+from dictate.pipeline import Settings, build_note
+from dictate.words import Utterance, Word
+
+
+def utt(text: str, start: float = 0.0) -> Utterance:
+    words = []
+    t = start
+    for piece in text.split():
+        words.append(Word(text=piece, start=t, end=t + 0.3, probability=0.9))
+        t += 0.4
+    return Utterance(tuple(words))
+
+
+def note_for(*texts: str, language: str = "da", layout: str = "fsiii"):
+    settings = Settings(layout=load_layout(layout), commands=load_commands(language), language=language)
+    return build_note([utt(t) for t in texts], settings)
+
+
+def sections(note) -> list[tuple[str, str]]:
+    return [(s.key, s.text) for s in note.filled_sections()]
+
+
+def test_text_before_any_heading_goes_to_the_general_section():
+    note, notices = note_for("Borgeren var glad i dag.")
+    assert sections(note) == [("general", "Borgeren var glad i dag.")]
+    assert note.filled_sections()[0].heading == "Generelt"
+    assert notices == []
+
+
+def test_heading_command_starts_that_section_with_its_code():
+    note, _ = note_for("Borgeren sov godt.", "Overskrift ernæring.", "Hun har spist havregrød.")
+    assert sections(note) == [("general", "Borgeren sov godt."), ("I3", "Hun har spist havregrød.")]
+    nutrition = note.filled_sections()[1]
+    assert (nutrition.heading, nutrition.code) == ("Ernæring", "I3")
+
+
+def test_heading_and_text_in_one_utterance():
+    note, _ = note_for("Overskrift ernæring. hun har spist godt punktum")
+    assert sections(note) == [("I3", "Hun har spist godt.")]
+
+
+def test_heading_without_pause_keeps_the_rest_as_text():
+    note, _ = note_for("overskrift smerter hun har ingen smerter")
+    assert sections(note) == [("I9", "Hun har ingen smerter")]
+
+
+@pytest.mark.parametrize("spoken, key", [
+    ("Overskrift Ernæring.", "I3"),
+    ("overskrift ernæringen", "I3"),        # an inflected form
+    ("Overskrif ernæring.", "I3"),          # a letter lost at the end of the command word
+    ("Over skrift ernæring.", "I3"),        # the command word split in two
+    ("Overskrift, hud og slimhinder.", "I4"),
+    ("Overskrift sår.", "I4"),              # an alias
+    ("Overskrift søvn og hvile.", "I10"),
+    ("Overskrift søvn.", "I10"),
+    ("Overskrift udskillelse af affaldsstoffer.", "I12"),
+    ("Overskrift psykosociale forhold.", "I6"),
+    ("Ny overskrift, smerter.", "I9"),
+    ("Overskrift generelt.", "general"),
+])
+def test_danish_headings_are_fuzzy_matched(spoken, key):
+    note, _ = note_for("Indledning.", spoken, "Tekst her.")
+    assert note.filled_sections()[-1].key == key
+    assert note.filled_sections()[-1].text.endswith("Tekst her.")
+
+
+@pytest.mark.parametrize("spoken, key", [
+    ("Heading nutrition.", "I3"),
+    ("Heading pain.", "I9"),
+    ("Heading sleep.", "I10"),
+    ("Heading skin.", "I4"),
+    ("Heading ernæring.", "I3"),  # the Danish heading works in English dictation too
+])
+def test_english_headings(spoken, key):
+    note, _ = note_for("Intro.", spoken, "Some text.", language="en")
+    assert note.filled_sections()[-1].key == key
+    assert note.filled_sections()[-1].heading != "Generelt"  # English headings on an English note
+
+
+def test_soap_layout():
+    note, _ = note_for("Overskrift subjektivt. Hun føler sig svimmel.", "Overskrift objektivt. Blodtryk målt.",
+                       "Overskrift analyse. Muligt lavt blodtryk.", "Overskrift plan. Mål igen i morgen.",
+                       layout="soap")
+    assert [(s.key, s.heading) for s in note.filled_sections()] == [
+        ("S", "Subjektivt"), ("O", "Objektivt"), ("A", "Analyse"), ("P", "Plan")]
+
+
+def test_heading_word_inside_a_sentence_is_text():
+    note, notices = note_for("Hun skrev en overskrift ernæring på tavlen.")
+    assert sections(note) == [("general", "Hun skrev en overskrift ernæring på tavlen.")]
+    assert notices == []
+
+
+def test_unknown_heading_stays_text_and_gives_a_notice_without_the_words():
+    note, notices = note_for("Overskrift kaffemaskine.")
+    assert sections(note) == [("general", "Overskrift kaffemaskine.")]
+    assert len(notices) == 1
+    assert "kaffemaskine" not in notices[0].message  # no transcript text in messages
+
+
+def test_sections_print_in_layout_order_and_collect_text_when_revisited():
+    note, _ = note_for("Overskrift smerter. Ingen smerter.", "Overskrift ernæring. Spiser godt.",
+                       "Overskrift smerter. Lidt ondt i ryggen.")
+    assert sections(note) == [("I3", "Spiser godt."), ("I9", "Ingen smerter.\nLidt ondt i ryggen.")]
+
+
+@pytest.mark.parametrize("spoken, text", [
+    ("hun har spist godt punktum", "Hun har spist godt."),
+    ("hun har spist godt, punktum.", "Hun har spist godt."),      # Whisper's comma is replaced
+    ("Hun har spist godt. Punktum.", "Hun har spist godt."),
+    ("morgenmad komma og vand punktum", "Morgenmad, og vand."),
+    ("har hun ondt spørgsmålstegn", "Har hun ondt?"),
+    ("første linje ny linje anden linje", "Første linje\nAnden linje"),
+    ("første linje nylinje anden linje", "Første linje\nAnden linje"),
+    ("første afsnit nyt afsnit andet afsnit", "Første afsnit\n\nAndet afsnit"),
+    ("godt punktum hun sover", "Godt. Hun sover"),               # capital after a spoken full stop
+    ("punktum hun sover", "Hun sover"),                           # nothing to punctuate yet
+    ("ja komma punktum", "Ja."),                                  # the last spoken mark wins
+])
+def test_danish_spoken_punctuation(spoken, text):
+    note, _ = note_for(spoken)
+    assert note.filled_sections()[0].text == text
+
+
+@pytest.mark.parametrize("spoken, text", [
+    ("she ate well period", "She ate well."),
+    ("breakfast comma then a walk full stop", "Breakfast, then a walk."),
+    ("line one new line line two", "Line one\nLine two"),
+    ("line one newline line two", "Line one\nLine two"),
+    ("is she in pain question mark", "Is she in pain?"),
+])
+def test_english_spoken_punctuation(spoken, text):
+    note, _ = note_for(spoken, language="en")
+    assert note.filled_sections()[0].text == text
+
+
+def test_words_keep_timing_and_probability_and_commands_are_not_words():
+    note, _ = note_for("Overskrift smerter. Ingen smerter punktum")
+    words = note.filled_sections()[0].words
+    assert [w.text for w in words] == ["Ingen", "smerter"]
+    assert all(w.word is not None and w.word.end > w.word.start and w.word.probability == 0.9 for w in words)
+
+
+def test_edits_are_plain_values_in_order():
+    interpreter = Interpreter(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
+    edits = interpreter.feed(utt("Overskrift ernæring. Godt punktum"))
+    assert [type(e) for e in edits] == [GoToSection, AddWord, AddMark]
+    assert edits[0] == GoToSection("I3") and edits[2] == AddMark(".")
+
+
+def test_empty_input_gives_an_empty_note():
+    note, notices = note_for()
+    assert note.is_empty and notices == []
