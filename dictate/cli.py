@@ -104,6 +104,16 @@ def _transcribe(args: argparse.Namespace) -> int:
 
     language = args.language.strip().lower()
     layout = load_layout(args.layout)
+    model = resolve_model(args.model)
+    from dictate.whisper import DecodeOptions, WhisperTranscriber
+
+    started = time.perf_counter()
+    transcriber = WhisperTranscriber(model, options=DecodeOptions(beam_size=args.beam_size))
+    log.debug("model %s loaded in %.1f s", model.name, time.perf_counter() - started)
+    if language not in transcriber.languages:
+        log.error("'%s' is not a language the model knows; use a code such as da, en, sv, de "
+                  "(all: %s)", language, " ".join(transcriber.languages))
+        return ExitCode.USAGE
     try:
         commands = load_commands(language)
     except TemplateError as exc:
@@ -111,13 +121,6 @@ def _transcribe(args: argparse.Namespace) -> int:
             raise
         log.warning("no spoken commands for language '%s': the text is kept as spoken", language)
         commands = CommandSet(language=language, heading=(), marks={})
-
-    model = resolve_model(args.model)
-    from dictate.whisper import DecodeOptions, WhisperTranscriber
-
-    started = time.perf_counter()
-    transcriber = WhisperTranscriber(model, options=DecodeOptions(beam_size=args.beam_size))
-    log.debug("model %s loaded in %.1f s", model.name, time.perf_counter() - started)
     settings = Settings(layout=layout, commands=commands, language=language,
                         model=ModelRef(name=model.name, sha256=model.sha256))
 
@@ -139,9 +142,6 @@ def _transcribe(args: argparse.Namespace) -> int:
             failed += 1
             status = status or exc.exit_code
             continue
-        except ValueError as exc:  # faster-whisper rejects e.g. an unknown language code
-            log.error("%s: %s", name, exc)
-            return ExitCode.USAGE
         for notice in result.notices:
             log.warning("%s: %s at %.1f s", name, notice.message, notice.at)
         seconds = time.perf_counter() - began

@@ -3,6 +3,7 @@
 
     python scripts/make_fixtures.py            # all scripts in tests/data/dictations.yaml
     python scripts/make_fixtures.py en_soap    # one of them
+    python scripts/make_fixtures.py --out DIR en_soap   # somewhere else
 
 Needs espeak-ng (apt install espeak-ng). The WAVs are committed, so the tests
 do not need espeak-ng; rerun this only when a script changes. Also writes the
@@ -11,6 +12,7 @@ do not need espeak-ng; rerun this only when a script changes. Also writes the
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import tempfile
@@ -46,20 +48,25 @@ def speak(text: str, voice: str, speed: int) -> np.ndarray:
     return np.concatenate([pad, audio, pad])
 
 
-def main(wanted: list[str]) -> int:
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("ids", nargs="*", help="only these dictations (default: all)")
+    parser.add_argument("--out", type=Path, default=DATA, help="output folder (default: tests/data)")
+    args = parser.parse_args(argv)
     scripts = yaml.safe_load((DATA / "dictations.yaml").read_text(encoding="utf-8"))
+    args.out.mkdir(parents=True, exist_ok=True)
     for item in scripts:
-        if wanted and item["id"] not in wanted:
+        if args.ids and item["id"] not in args.ids:
             continue
-        target = DATA / f"{item['id']}.wav"
+        target = args.out / f"{item['id']}.wav"
         write_wav(target, speak(item["text"], item["voice"], int(item["speed"])))
-        print(f"wrote {target.relative_to(ROOT)}", file=sys.stderr)
-    if not wanted:
+        print(f"wrote {target}", file=sys.stderr)
+    if not args.ids:
         rng = np.random.default_rng(20261128)
-        write_wav(DATA / "silence_30s.wav", np.zeros(30 * RATE, dtype=np.float32))
+        write_wav(args.out / "silence_30s.wav", np.zeros(30 * RATE, dtype=np.float32))
         # Low broadband noise, like a quiet room through a headset (about -50 dBFS).
-        write_wav(DATA / "noise_30s.wav", (rng.standard_normal(30 * RATE) * 0.003).astype(np.float32))
-        print("wrote tests/data/silence_30s.wav, tests/data/noise_30s.wav", file=sys.stderr)
+        write_wav(args.out / "noise_30s.wav", (rng.standard_normal(30 * RATE) * 0.003).astype(np.float32))
+        print(f"wrote {args.out}/silence_30s.wav and noise_30s.wav", file=sys.stderr)
     return 0
 
 

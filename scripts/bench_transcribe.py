@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Benchmark offline transcription: speed, memory and accuracy per language.
+
+    python scripts/bench_transcribe.py [FOLDER] [--model base] [--beam-size 5]
+
+FOLDER holds LANG/NAME.{wav,flac,...} with NAME.txt references (default:
+../shared/eval next to the repository). Prints the real-time factor (compute
+seconds per audio second, wall clock and CPU), peak RSS, and WER/CER per
+language, computed with jiwer after lower-casing, removing punctuation and
+collapsing whitespace. The hypothesis is the recogniser's words before the
+interpreter, so spoken-command handling does not colour the accuracy figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+AUDIO = (".wav", ".flac", ".mp3", ".ogg", ".m4a")
+
+
+def normalise(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def clips(folder: Path) -> list[tuple[str, Path, Path]]:
+    found = []
+    for audio in sorted(folder.rglob("*")):
+        if audio.suffix.lower() in AUDIO and audio.with_suffix(".txt").is_file():
+            found.append((audio.parent.name, audio, audio.with_suffix(".txt")))
+    return found
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", type=Path, default=ROOT.parent / "shared" / "eval")
+    parser.add_argument("--model", default="base")
+    parser.add_argument("--beam-size", type=int, default=5)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument("--ab-mmap", action="store_true",
+                        help="run twice, with dictate's malloc setting and with glibc's default, "
+                             "and print the ratios")
+    args = parser.parse_args()
+    if args.ab_mmap:
+        return ab_mmap(args)
+
+    import jiwer
+
+    from dictate.audio import load_audio
+    from dictate.models import resolve_model
+    from dictate.whisper import DecodeOptions, WhisperTranscriber
+
+    items = clips(args.folder)
+    if not items:
+        print(f"no audio with .txt references under {args.folder}", file=sys.stderr)
+        return 66
+
+    model = resolve_model(args.model)
+    t0 = time.perf_counter()
+    transcriber = WhisperTranscriber(model, options=DecodeOptions(beam_size=args.beam_size))
+    load_seconds = time.perf_counter() - t0
+    # Warm-up, so one-off initialisation does not land on the first clip.
+    transcriber.transcribe(load_audio(items[0][1]).samples[: 16_000 * 2], items[0][0])
+
+    refs: dict[str, list[str]] = defaultdict(list)
+    hyps: dict[str, list[str]] = defaultdict(list)
+    audio_s: dict[str, float] = defaultdict(float)
+    wall_s: dict[str, float] = defaultdict(float)
+    cpu_s: dict[str, float] = defaultdict(float)
+    for language, audio_path, text_path in items:
+        audio = load_audio(audio_path)
+        w0, c0 = time.perf_counter(), time.process_time()
+        utterances = transcriber.transcribe(audio.samples, language)
+        wall_s[language] += time.perf_counter() - w0
+        cpu_s[language] += time.process_time() - c0
+        audio_s[language] += audio.duration
+        refs[language].append(normalise(text_path.read_text(encoding="utf-8")))
+        hyps[language].append(normalise(" ".join(w.text for u in utterances for w in u.words)))
+
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    import ctranslate2
+    import faster_whisper
+
+    print(f"machine: {cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"faster-whisper {faster_whisper.__version__}, ctranslate2 {ctranslate2.__version__}")
+    print(f"model: {model.name} (int8, beam {args.beam_size}), loaded in {load_seconds:.2f} s; "
+          f"DICTATE_MMAP_THRESHOLD={os.environ.get('DICTATE_MMAP_THRESHOLD', 'default')}")
+    print(f"{'lang':<5} {'clips':>5} {'audio s':>8} {'RTF wall':>9} {'RTF cpu':>8} {'WER':>6} {'CER':>6}")
+    figures = {"model": model.name, "beam_size": args.beam_size, "languages": {}}
+    for language in sorted(refs):
+        wer = jiwer.wer(refs[language], hyps[language])
+        cer = jiwer.cer(refs[language], hyps[language])
+        rtf = wall_s[language] / audio_s[language]
+        rtf_cpu = cpu_s[language] / audio_s[language]
+        print(f"{language:<5} {len(refs[language]):>5} {audio_s[language]:>8.1f} {rtf:>9.3f} {rtf_cpu:>8.3f} "
+              f"{wer:>6.3f} {cer:>6.3f}")
+        figures["languages"][language] = {"clips": len(refs[language]), "audio_seconds": audio_s[language],
+                                          "rtf_wall": rtf, "rtf_cpu": rtf_cpu, "wer": wer, "cer": cer}
+    total_rtf = sum(wall_s.values()) / sum(audio_s.values())
+    print(f"all   {len(items):>5} {sum(audio_s.values()):>8.1f} {total_rtf:>9.3f} "
+          f"{sum(cpu_s.values()) / sum(audio_s.values()):>8.3f}")
+    print(f"peak RSS: {peak_rss_mb:.0f} MB")
+    print("targets (2 cores, base int8, beam 5): RTF <= 0.25, peak RSS <= 500 MB: "
+          f"RTF {'met' if total_rtf <= 0.25 else 'MISSED'}, RSS {'met' if peak_rss_mb <= 500 else 'MISSED'}")
+    figures.update(rtf_wall=total_rtf, peak_rss_mb=peak_rss_mb, model_load_seconds=load_seconds)
+    if args.json:
+        print(json.dumps(figures))
+    return 0
+
+
+def ab_mmap(args: argparse.Namespace) -> int:
+    """Both malloc settings in one run, so the ratio is not spoiled by a noisy machine."""
+    import subprocess
+
+    results = {}
+    for label, value in (("dictate", None), ("glibc-default", "off")):
+        env = dict(os.environ)
+        env.pop("DICTATE_MMAP_THRESHOLD", None)
+        if value:
+            env["DICTATE_MMAP_THRESHOLD"] = value
+        cmd = [sys.executable, __file__, str(args.folder), "--model", args.model,
+               "--beam-size", str(args.beam_size), "--json"]
+        out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+        print(f"--- {label}\n" + "\n".join(out.splitlines()[:-1]))
+        results[label] = json.loads(out.splitlines()[-1])
+    a, b = results["dictate"], results["glibc-default"]
+    print(f"ratio dictate/glibc-default: RTF {a['rtf_wall'] / b['rtf_wall']:.2f}, "
+          f"peak RSS {a['peak_rss_mb'] / b['peak_rss_mb']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
