@@ -47,9 +47,9 @@ MMAP_THRESHOLD = 2 * 1024 * 1024
 def _return_freed_memory_to_the_system() -> None:
     """Keep CTranslate2's per-decode buffers from piling up in the heap.
 
-    Each decoding step allocates and frees key/value-cache blocks of a few MB
-    that grow by a little every step, so with glibc's defaults the freed ones
-    cannot be reused and the heap keeps growing during a decode. Serving blocks
+    Decoding allocates and frees many blocks of 2-3 MB (most likely the
+    decoder's key/value cache, which grows a little every step), and with
+    glibc's defaults the heap keeps growing during a decode. Serving blocks
     of 2 MiB and more with mmap cut peak RSS on scripts/bench_transcribe.py
     from about 513 MB to 450 MB, for about 30 % more CPU time (`--ab-mmap`
     measures both in one run; 64 KiB saved little more and cost 45 %). A no-op where
