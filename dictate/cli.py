@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 import time
+import traceback
 from pathlib import Path
 from typing import TextIO
 
@@ -84,12 +85,19 @@ class _Output:
         except BrokenPipeError:
             # The reader (`head`, a crashed consumer) is gone. Point stdout at
             # /dev/null so the interpreter's final flush cannot raise again.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, self.stream.fileno())
-            os.close(devnull)
-            self.closed = True
+            self._silence()
             return False
+        except OSError as exc:
+            self._silence()
+            raise DictateError(f"cannot write the note to standard output: {exc.strerror}",
+                               exit_code=ExitCode.IOERR) from None
         return True
+
+    def _silence(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self.stream.fileno())
+        os.close(devnull)
+        self.closed = True
 
 
 def _transcribe(args: argparse.Namespace) -> int:
@@ -198,5 +206,12 @@ def main(argv: list[str] | None = None) -> int:
         return ExitCode.INTERRUPTED
     except BrokenPipeError:
         return ExitCode.OK
+    except Exception as exc:  # a bug: say where, but never echo data that might be transcript
+        if args.verbosity > 0:
+            raise
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        log.error("internal error: %s at %s:%d (run with -v for details)", type(exc).__name__,
+                  Path(frame.filename).name, frame.lineno)
+        return ExitCode.FAILURE
     parser.error(f"unknown command {args.command}")
     return ExitCode.USAGE

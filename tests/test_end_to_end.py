@@ -168,3 +168,20 @@ def test_unknown_language_is_a_usage_error():
     result = run_cli("transcribe", "--language", "xx", str(DATA / "silence_30s.wav"))
     assert result.returncode == ExitCode.USAGE
     assert "xx" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_full_disk_on_stdout_is_a_clear_error():
+    wav = str(DATA / "en_soap.wav")
+    proc = subprocess.run(["bash", "-c", f'"{sys.executable}" -m dictate transcribe -l en "{wav}" > /dev/full'],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == ExitCode.IOERR == 74
+    assert "cannot write the note to standard output: No space left on device" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_stderr_never_carries_transcript_words(english_note):
+    """Diagnostics name files, times and counts; the words go to stdout only."""
+    result = run_cli("transcribe", "-v", "-l", "en", str(DATA / "en_dictation.wav"))
+    assert result.returncode == 0 and "porridge" in result.stdout
+    for word in ("porridge", "breakfast", "cheerful", "wound"):
+        assert word not in result.stderr.casefold()

@@ -17,9 +17,13 @@ def test_every_template_file_is_shipped_in_the_wheel():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     setuptools = config["tool"]["setuptools"]
     assert setuptools["package-dir"]["dictate.templates"] == "templates"
-    patterns = setuptools["package-data"]["dictate.templates"]
     templates = ROOT / "templates"
-    shipped = {p for pattern in patterns for p in templates.glob(pattern)}
+    shipped = set()
+    for package, patterns in setuptools["package-data"].items():
+        assert package in setuptools["packages"]
+        if package.startswith("dictate.templates"):
+            folder = templates.joinpath(*package.split(".")[2:])
+            shipped |= {p for pattern in patterns for p in folder.glob(pattern)}
     files = {p for p in templates.rglob("*") if p.is_file()}
     assert files and files == shipped, sorted(str(p.relative_to(templates)) for p in files - shipped)
 
