@@ -153,3 +153,12 @@ def test_cli_exits_69_when_the_cached_model_cannot_be_loaded(tmp_path, model_inf
     result = run_cli("transcribe", "--model", str(tmp_path), str(DATA / "en_dictation.wav"))
     assert result.returncode == 69
     assert "cannot load the model" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_model_loads_int8_on_the_cpu_with_the_hub_offline(transcriber, monkeypatch):
+    import os
+
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    assert transcriber._model.model.compute_type.startswith("int8")
+    assert transcriber._model.model.device == "cpu"
+    assert {"da", "en"} <= set(transcriber.languages)
