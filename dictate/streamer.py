@@ -1,0 +1,302 @@
+"""Live transcription logic: audio frames in, Partial and Commit events out.
+
+Pure logic around two callables, so unit tests can drive it with fakes:
+
+- `transcribe(audio, prompt) -> list[Word]` decodes a stretch of audio (word
+  times relative to its start);
+- `vad(audio) -> probabilities`, one speech probability per 512 samples.
+
+How it works (after ufal/whisper_streaming):
+
+- Voice activity gates everything: silence is never decoded, and an
+  utterance ends after `end_silence` seconds without speech.
+- While an utterance goes on, its unconfirmed audio is re-decoded every
+  `update_interval` seconds. A word is committed once two consecutive decodes
+  agree on it (LocalAgreement-2); the rest is shown as a Partial.
+- The buffer is trimmed at committed words so that it never holds more than
+  `max_buffer` seconds: the cost of an update stays bounded however long the
+  dictation runs.
+- At the end of an utterance the rest is decoded once more and committed.
+- The prompt is the last ~200 characters of committed text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Union
+
+import numpy as np
+
+from dictate.words import Word
+
+SAMPLE_RATE = 16_000
+VAD_CHUNK = 512  # Silero VAD works on 32 ms chunks at 16 kHz
+
+ChunkTranscriber = Callable[[np.ndarray, str], list[Word]]
+VoiceActivity = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class StreamConfig:
+    update_interval: float = 1.0
+    max_buffer: float = 15.0
+    end_silence: float = 0.7
+    #: Speech starts when the probability reaches `vad_onset` and goes on while it
+    #: stays above `vad_offset` (hysteresis, so a soft syllable does not end it).
+    vad_onset: float = 0.5
+    vad_offset: float = 0.35
+    #: Audio kept from before the onset, so the first consonant is not clipped.
+    pre_roll: float = 0.3
+    prompt_chars: int = 200
+    #: Utterances shorter than this are noise bursts (a cough, a click).
+    min_utterance: float = 0.25
+
+
+@dataclass(frozen=True)
+class Partial:
+    """Words that may still change; for display only."""
+
+    words: tuple[Word, ...]
+    #: Stream time (seconds of audio consumed) when the event was emitted.
+    emitted_at: float
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass(frozen=True)
+class Commit:
+    """Final words, in order, never repeated. Commits alone rebuild the note."""
+
+    words: tuple[Word, ...]
+    end_of_utterance: bool
+    emitted_at: float
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+StreamEvent = Union[Partial, Commit]
+
+
+def _norm(word: Word) -> str:
+    return re.sub(r"[^\w]+", "", word.text.casefold())
+
+
+def agreed_prefix(previous: list[Word], current: list[Word]) -> int:
+    """How many leading words two hypotheses agree on (LocalAgreement-2)."""
+    n = 0
+    for a, b in zip(previous, current):
+        if _norm(a) != _norm(b):
+            break
+        n += 1
+    return n
+
+
+def without_repetition(words: list[Word], max_repeats: int = 3, max_ngram: int = 4) -> list[Word]:
+    """Cut a hypothesis where an n-gram starts repeating itself more than `max_repeats` times.
+
+    Whisper's failure mode on unclear audio is a loop ("og og og og ..."); this
+    is the backstop that keeps such a loop out of the note.
+    """
+    keys = [_norm(w) for w in words]
+    for start in range(len(keys)):
+        for n in range(1, max_ngram + 1):
+            gram = keys[start:start + n]
+            if len(gram) < n:
+                break
+            repeats = 1
+            pos = start + n
+            while keys[pos:pos + n] == gram:
+                repeats += 1
+                pos += n
+            if repeats > max_repeats:
+                return words[:start + n * max_repeats]
+    return words
+
+
+@dataclass
+class Streamer:
+    transcribe: ChunkTranscriber
+    vad: VoiceActivity
+    config: StreamConfig = field(default_factory=StreamConfig)
+
+    def __post_init__(self) -> None:
+        self._pending = np.zeros(0, dtype=np.float32)   # not yet through the VAD
+        self._consumed = 0                               # samples through the VAD
+        self._pre_roll = np.zeros(0, dtype=np.float32)
+        self._buffer: list[np.ndarray] = []              # the utterance's unconfirmed audio
+        self._buffer_samples = 0
+        self._buffer_start = 0                           # absolute sample of buffer[0]
+        self._in_utterance = False
+        self._speech_samples = 0
+        self._silence = 0
+        self._since_decode = 0
+        self._hypothesis: list[Word] = []                # last decode's uncommitted words
+        self._committed_text = ""
+        self._committed_end = 0.0                        # absolute seconds
+        self.decodes = 0
+
+    # -- public API ------------------------------------------------------------
+
+    @property
+    def stream_time(self) -> float:
+        return self._consumed / SAMPLE_RATE
+
+    @property
+    def in_utterance(self) -> bool:
+        return self._in_utterance
+
+    def feed(self, frames: np.ndarray) -> list[StreamEvent]:
+        """Take any number of new samples (float32, mono, 16 kHz)."""
+        samples = np.concatenate([self._pending, np.asarray(frames, dtype=np.float32).reshape(-1)])
+        whole = len(samples) // VAD_CHUNK * VAD_CHUNK
+        self._pending = samples[whole:]
+        if not whole:
+            return []
+        chunks = samples[:whole].reshape(-1, VAD_CHUNK)
+        probabilities = self._voice(samples[:whole])
+        events: list[StreamEvent] = []
+        for chunk, p in zip(chunks, probabilities):
+            events.extend(self._step(chunk, float(p)))
+        return events
+
+    def finish(self) -> list[StreamEvent]:
+        """End of stream: flush what is left as a final commit."""
+        events: list[StreamEvent] = []
+        if len(self._pending):
+            padded = np.concatenate([self._pending,
+                                     np.zeros(VAD_CHUNK - len(self._pending), dtype=np.float32)])
+            self._pending = np.zeros(0, dtype=np.float32)
+            events.extend(self.feed(padded))
+        if self._in_utterance:
+            events.extend(self._end_utterance())
+        return events
+
+    # -- steps -----------------------------------------------------------------
+
+    def _voice(self, audio: np.ndarray) -> np.ndarray:
+        probabilities = np.asarray(self.vad(audio), dtype=np.float32).reshape(-1)
+        if len(probabilities) != len(audio) // VAD_CHUNK:
+            raise ValueError("the VAD must give one probability per 512 samples")
+        return probabilities
+
+    def _step(self, chunk: np.ndarray, p: float) -> list[StreamEvent]:
+        self._consumed += len(chunk)
+        cfg = self.config
+        if not self._in_utterance:
+            if p >= cfg.vad_onset:
+                self._start_utterance(chunk)
+                return []
+            keep = int(cfg.pre_roll * SAMPLE_RATE)
+            self._pre_roll = np.concatenate([self._pre_roll, chunk])[-keep:]
+            return []
+
+        self._append(chunk)
+        if p >= cfg.vad_offset:
+            self._silence = 0
+            self._speech_samples += len(chunk)
+        else:
+            self._silence += len(chunk)
+        if self._silence >= cfg.end_silence * SAMPLE_RATE:
+            return self._end_utterance()
+        events: list[StreamEvent] = []
+        if self._since_decode >= cfg.update_interval * SAMPLE_RATE:
+            events.extend(self._update())
+        if self._buffer_samples > cfg.max_buffer * SAMPLE_RATE:
+            events.extend(self._trim())
+        return events
+
+    def _start_utterance(self, chunk: np.ndarray) -> None:
+        self._in_utterance = True
+        self._buffer = [self._pre_roll, chunk] if len(self._pre_roll) else [chunk]
+        self._buffer_samples = sum(len(b) for b in self._buffer)
+        self._buffer_start = self._consumed - self._buffer_samples
+        self._pre_roll = np.zeros(0, dtype=np.float32)
+        self._speech_samples = len(chunk)
+        self._silence = 0
+        self._since_decode = len(chunk)
+        self._hypothesis = []
+
+    def _append(self, chunk: np.ndarray) -> None:
+        self._buffer.append(chunk)
+        self._buffer_samples += len(chunk)
+        self._since_decode += len(chunk)
+
+    def _audio(self) -> np.ndarray:
+        if len(self._buffer) > 1:
+            self._buffer = [np.concatenate(self._buffer)]
+        return self._buffer[0] if self._buffer else np.zeros(0, dtype=np.float32)
+
+    def _decode(self) -> list[Word]:
+        """Decode the buffer; return the new words (absolute times) after what is committed."""
+        self._since_decode = 0
+        audio = self._audio()
+        if not len(audio):
+            return []
+        self.decodes += 1
+        prompt = self._committed_text[-self.config.prompt_chars:]
+        offset = self._buffer_start / SAMPLE_RATE
+        words = [Word(w.text, w.start + offset, w.end + offset, w.probability)
+                 for w in self.transcribe(audio, prompt)]
+        # Words that end before the committed audio were committed already.
+        words = [w for w in words if (w.start + w.end) / 2 > self._committed_end]
+        return without_repetition(words)
+
+    def _update(self) -> list[StreamEvent]:
+        current = self._decode()
+        n = agreed_prefix(self._hypothesis, current)
+        events: list[StreamEvent] = []
+        if n:
+            events.append(self._commit(current[:n], end_of_utterance=False))
+        self._hypothesis = current[n:]
+        events.append(Partial(tuple(self._hypothesis), self.stream_time))
+        return events
+
+    def _end_utterance(self) -> list[StreamEvent]:
+        cfg = self.config
+        events: list[StreamEvent] = []
+        final = self._decode() if self._speech_samples >= cfg.min_utterance * SAMPLE_RATE else []
+        if final or self._committed_in_utterance():
+            events.append(self._commit(final, end_of_utterance=True))
+        self._in_utterance = False
+        self._buffer, self._buffer_samples = [], 0
+        self._hypothesis = []
+        self._silence = 0
+        return events
+
+    def _committed_in_utterance(self) -> bool:
+        return self._committed_end > self._buffer_start / SAMPLE_RATE
+
+    def _trim(self) -> list[StreamEvent]:
+        """Keep the buffer bounded: cut it at the last committed word.
+
+        If nothing could be committed for `max_buffer` seconds (a run-on
+        without agreement), the current hypothesis is committed as it stands,
+        so the cost per update stays bounded.
+        """
+        events: list[StreamEvent] = []
+        cut = self._committed_end
+        if cut <= self._buffer_start / SAMPLE_RATE + 1.0:
+            forced = self._hypothesis or self._decode()
+            if forced:
+                events.append(self._commit(forced, end_of_utterance=False))
+                self._hypothesis = []
+            cut = max(self._committed_end, self.stream_time - self.config.max_buffer / 2)
+        drop = int(cut * SAMPLE_RATE) - self._buffer_start
+        if drop > 0:
+            audio = self._audio()
+            self._buffer = [audio[drop:]]
+            self._buffer_samples = len(self._buffer[0])
+            self._buffer_start += drop
+        return events
+
+    def _commit(self, words: list[Word], end_of_utterance: bool) -> Commit:
+        if words:
+            self._committed_end = max(self._committed_end, words[-1].end)
+            text = " ".join(w.text for w in words)
+            self._committed_text = (self._committed_text + " " + text).strip()[-1000:]
+        return Commit(tuple(words), end_of_utterance, self.stream_time)

@@ -1,0 +1,166 @@
+"""The streamer's logic, driven by a deterministic fake recogniser and VAD."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dictate.streamer import Commit, Partial, StreamConfig, Streamer, agreed_prefix, without_repetition
+from dictate.words import Word
+from streaming_fakes import RATE, FakeWhisper, fake_vad, speak
+
+VOCAB = [f"ord{i}" for i in range(60)]
+
+
+def run(audio: np.ndarray, streamer: Streamer, block: float = 0.1):
+    events = []
+    step = int(block * RATE)
+    for i in range(0, len(audio), step):
+        events += streamer.feed(audio[i:i + step])
+    events += streamer.finish()
+    return events
+
+
+def committed(events) -> list[str]:
+    return [w.text for e in events if isinstance(e, Commit) for w in e.words]
+
+
+def make(**config) -> tuple[Streamer, FakeWhisper]:
+    fake = FakeWhisper(VOCAB)
+    return Streamer(transcribe=fake, vad=fake_vad, config=StreamConfig(**config)), fake
+
+
+def test_every_word_is_committed_once_in_order():
+    script = [VOCAB[0:8], VOCAB[8:12], VOCAB[12:30]]
+    audio, truth = speak(script, VOCAB)
+    streamer, _ = make()
+    events = run(audio, streamer)
+    assert committed(events) == [w for u in script for w in u]
+    # Times are absolute and match the audio.
+    words = [w for e in events if isinstance(e, Commit) for w in e.words]
+    for word, (text, start, end) in zip(words, truth):
+        assert word.text == text and abs(word.start - start) < 0.04 and abs(word.end - end) < 0.04
+
+
+def test_one_end_of_utterance_commit_per_utterance():
+    audio, _ = speak([VOCAB[0:5], VOCAB[5:9], VOCAB[9:10]], VOCAB)
+    streamer, _ = make()
+    events = run(audio, streamer)
+    ends = [e for e in events if isinstance(e, Commit) and e.end_of_utterance]
+    assert len(ends) == 3
+    assert ends[-1].words[-1].text == "ord9"
+
+
+def test_utterance_ends_after_the_configured_silence():
+    audio, truth = speak([VOCAB[0:4]], VOCAB, pause=3.0)
+    for silence in (0.6, 0.8):
+        streamer, _ = make(end_silence=silence)
+        events = run(audio, streamer, block=0.032)
+        end = next(e for e in events if isinstance(e, Commit) and e.end_of_utterance)
+        last_word_end = truth[-1][2]
+        assert silence <= end.emitted_at - last_word_end <= silence + 0.1
+
+
+def test_commits_follow_two_agreeing_decodes_and_partials_come_first():
+    audio, truth = speak([VOCAB[0:25]], VOCAB)
+    streamer, _ = make(update_interval=1.0)
+    events = run(audio, streamer, block=0.032)
+    first_seen: dict[str, float] = {}
+    for e in events:
+        if isinstance(e, Partial):
+            for w in e.words:
+                first_seen.setdefault(w.text, e.emitted_at)
+    for e in events:
+        if isinstance(e, Commit) and not e.end_of_utterance:
+            for w in e.words:
+                assert w.text in first_seen and first_seen[w.text] < e.emitted_at
+    # Committed before the utterance ended, within two update intervals of being spoken.
+    mid = [(w, e.emitted_at) for e in events if isinstance(e, Commit) and not e.end_of_utterance for w in e.words]
+    assert len(mid) >= 15
+    assert all(at - w.end <= 2.0 + 0.1 for w, at in mid)
+
+
+def test_a_half_heard_word_is_never_committed():
+    audio, _ = speak([VOCAB[0:20]], VOCAB)
+    streamer, _ = make()
+    events = run(audio, streamer, block=0.05)
+    assert not any(w.text.endswith("~") for w in (w for e in events if isinstance(e, Commit) for w in e.words))
+    assert any(w.text.endswith("~") for e in events if isinstance(e, Partial) for w in e.words)
+
+
+def test_silence_is_never_decoded():
+    streamer, fake = make()
+    events = run(np.zeros(60 * RATE, dtype=np.float32), streamer)
+    assert events == [] and fake.calls == [] and streamer.decodes == 0
+
+
+def test_a_click_shorter_than_a_word_gives_nothing():
+    audio = np.zeros(3 * RATE, dtype=np.float32)
+    audio[RATE:RATE + 1024] = 0.2
+    streamer, fake = make()
+    assert committed(run(audio, streamer)) == []
+    assert fake.calls == []
+
+
+def test_the_buffer_stays_bounded_in_a_long_run_on():
+    """Three minutes without a pause: every decode sees at most max_buffer (+1 update) seconds."""
+    words = [VOCAB[i % 60] for i in range(450)]
+    audio, _ = speak([words], VOCAB)
+    streamer, fake = make(max_buffer=15.0)
+    events = run(audio, streamer, block=0.1)
+    assert committed(events) == words
+    assert max(seconds for seconds, _ in fake.calls) <= 15.0 + 1.1
+    late = [s for s, _ in fake.calls[-50:]]
+    early = [s for s, _ in fake.calls[10:60]]
+    assert np.mean(late) <= np.mean(early) * 1.5 + 1.0
+
+
+def test_prompt_is_the_tail_of_committed_text():
+    audio, _ = speak([VOCAB[0:40], VOCAB[40:60]], VOCAB)
+    streamer, fake = make()
+    run(audio, streamer)
+    prompts = [p for _, p in fake.calls]
+    assert prompts[0] == ""
+    assert all(len(p) <= 200 for p in prompts)
+    assert any(p.endswith("ord39") for p in prompts)  # the previous utterance feeds the next
+
+
+def test_finish_flushes_a_stream_that_stops_mid_utterance():
+    audio, _ = speak([VOCAB[0:6]], VOCAB, pause=0.0)
+    streamer, _ = make()
+    events = run(audio, streamer)
+    assert committed(events) == VOCAB[0:6]
+    assert isinstance(events[-1], Commit) and events[-1].end_of_utterance
+
+
+def test_repetition_backstop():
+    audio, _ = speak([VOCAB[0:3]], VOCAB)
+    fake = FakeWhisper(VOCAB, loop_word="og")
+    streamer = Streamer(transcribe=fake, vad=fake_vad)
+    texts = committed(run(audio, streamer))
+    assert texts.count("og") <= 3
+
+
+def test_agreed_prefix_ignores_case_and_punctuation():
+    a = [Word("Hun", 0, 1, 1), Word("spiste,", 1, 2, 1), Word("godt", 2, 3, 1)]
+    b = [Word("hun", 0, 1, 1), Word("spiste", 1, 2, 1), Word("got", 2, 3, 1)]
+    assert agreed_prefix(a, b) == 2
+
+
+@pytest.mark.parametrize("texts, kept", [
+    (["a", "b", "c"], 3),
+    (["og"] * 10, 3),
+    (["x", "og", "så", "og", "så", "og", "så", "og", "så", "og", "så"], 7),
+])
+def test_without_repetition(texts, kept):
+    words = [Word(t, i, i + 1, 1) for i, t in enumerate(texts)]
+    assert len(without_repetition(words)) == kept
+
+
+def test_feeding_in_odd_block_sizes_gives_the_same_commits():
+    audio, _ = speak([VOCAB[0:10], VOCAB[10:15]], VOCAB)
+    results = []
+    for block in (0.01, 0.1, 0.37):
+        streamer, _ = make()
+        results.append(committed(run(audio, streamer, block=block)))
+    assert results[0] == results[1] == results[2] == VOCAB[0:15]
