@@ -41,6 +41,9 @@ VoiceActivity = Callable[[np.ndarray], np.ndarray]
 class StreamConfig:
     update_interval: float = 1.0
     max_buffer: float = 15.0
+    #: Past this much audio the buffer is cut at the last committed word, which
+    #: keeps updates cheap; `max_buffer` is the hard limit for run-on speech.
+    trim_at: float = 8.0
     end_silence: float = 0.7
     #: Speech starts when the probability reaches `vad_onset` and goes on while it
     #: stays above `vad_offset` (hysteresis, so a soft syllable does not end it).
@@ -96,6 +99,20 @@ def agreed_prefix(previous: list[Word], current: list[Word]) -> int:
     return n
 
 
+def _drop_overlap(committed: list[Word], words: list[Word], longest: int = 5) -> list[Word]:
+    """Drop a head of `words` that repeats the tail of what was committed.
+
+    Word times are approximate, so a committed word near the cut can come back
+    in the next decode; comparing the text of up to 5 words catches it.
+    """
+    tail = [_norm(w) for w in committed]
+    head = [_norm(w) for w in words]
+    for n in range(min(longest, len(tail), len(head)), 0, -1):
+        if tail[-n:] == head[:n]:
+            return words[n:]
+    return words
+
+
 def without_repetition(words: list[Word], max_repeats: int = 3, max_ngram: int = 4) -> list[Word]:
     """Cut a hypothesis where an n-gram starts repeating itself more than `max_repeats` times.
 
@@ -136,8 +153,8 @@ class Streamer:
         self._silence = 0
         self._since_decode = 0
         self._hypothesis: list[Word] = []                # last decode's uncommitted words
-        self._committed_text = ""
         self._committed_end = 0.0                        # absolute seconds
+        self._committed_words: list[Word] = []
         self.decodes = 0
 
     # -- public API ------------------------------------------------------------
@@ -208,6 +225,8 @@ class Streamer:
             events.extend(self._update())
         if self._buffer_samples > cfg.max_buffer * SAMPLE_RATE:
             events.extend(self._trim())
+        elif self._buffer_samples > cfg.trim_at * SAMPLE_RATE:
+            self._cut(self._committed_end)
         return events
 
     def _start_utterance(self, chunk: np.ndarray) -> None:
@@ -238,12 +257,23 @@ class Streamer:
         if not len(audio):
             return []
         self.decodes += 1
-        prompt = self._committed_text[-self.config.prompt_chars:]
+        # The prompt is committed text from before the buffer. Text that is
+        # also in the buffer stays out of it: Whisper tends to skip audio whose
+        # words it was just given, and that audio is what it must align.
+        before = self._buffer_start / SAMPLE_RATE + 0.05
+        prompt = " ".join(w.text for w in self._committed_words if w.end <= before)
+        prompt = prompt[-self.config.prompt_chars:]
         offset = self._buffer_start / SAMPLE_RATE
-        words = [Word(w.text, w.start + offset, w.end + offset, w.probability)
-                 for w in self.transcribe(audio, prompt)]
-        # Words that end before the committed audio were committed already.
-        words = [w for w in words if (w.start + w.end) / 2 > self._committed_end]
+        decoded = self.transcribe(audio, prompt)
+        if not decoded and prompt and self._speech_samples >= self.config.min_utterance * SAMPLE_RATE:
+            # A long prompt sometimes convinces Whisper that all was said
+            # already; one retry without it costs less than a lost sentence.
+            decoded = self.transcribe(audio, "")
+        words = [Word(w.text, w.start + offset, w.end + offset, w.probability) for w in decoded]
+        # The buffer still holds committed audio for context; what the model
+        # hears there again was committed already.
+        words = [w for w in words if w.start >= self._committed_end - 0.1]
+        words = _drop_overlap(self._committed_words[-5:], words)
         return without_repetition(words)
 
     def _update(self) -> list[StreamEvent]:
@@ -286,17 +316,20 @@ class Streamer:
                 events.append(self._commit(forced, end_of_utterance=False))
                 self._hypothesis = []
             cut = max(self._committed_end, self.stream_time - self.config.max_buffer / 2)
-        drop = int(cut * SAMPLE_RATE) - self._buffer_start
+        self._cut(cut)
+        return events
+
+    def _cut(self, seconds: float) -> None:
+        """Drop buffered audio before `seconds` (absolute)."""
+        drop = int(seconds * SAMPLE_RATE) - self._buffer_start
         if drop > 0:
             audio = self._audio()
             self._buffer = [audio[drop:]]
             self._buffer_samples = len(self._buffer[0])
             self._buffer_start += drop
-        return events
 
     def _commit(self, words: list[Word], end_of_utterance: bool) -> Commit:
         if words:
             self._committed_end = max(self._committed_end, words[-1].end)
-            text = " ".join(w.text for w in words)
-            self._committed_text = (self._committed_text + " " + text).strip()[-1000:]
+            self._committed_words = (self._committed_words + list(words))[-200:]
         return Commit(tuple(words), end_of_utterance, self.stream_time)

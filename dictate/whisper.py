@@ -22,6 +22,9 @@ from dictate.words import Utterance, Word
 log = logging.getLogger(__name__)
 
 COMPUTE_TYPE = "int8"
+#: Live decoding: silence appended after the audio, and the smallest encoder window (s).
+LIVE_TAIL = 1.0
+LIVE_MIN_WINDOW = 10.0
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ class WhisperTranscriber:
 
         self.model_info = model
         self.options = options or DecodeOptions()
+        self._tokenizers: dict[str, object] = {}
         try:
             self._model = WhisperModel(
                 str(model.path), device="cpu", compute_type=COMPUTE_TYPE,
@@ -92,6 +96,83 @@ class WhisperTranscriber:
     def languages(self) -> tuple[str, ...]:
         """Language codes the loaded model can transcribe."""
         return tuple(self._model.supported_languages)
+
+    def decode_chunk(self, audio: np.ndarray, language: str, prompt: str = "",
+                     hotwords: str | None = None, beam_size: int | None = None) -> list[Word]:
+        """Decode one stretch of live audio (the streamer gates silence itself).
+
+        Unlike `transcribe`, the encoder sees only the audio that is there
+        instead of a window padded to 30 s: CTranslate2 accepts the shorter
+        input, and an update on a few seconds of audio then costs about a
+        third of a padded one. Word times are relative to the start of `audio`. A decode
+        that the model itself judges to be silence or a loop gives no words.
+        """
+        if audio.size < 1600:  # under 0.1 s: nothing a word fits in
+            return []
+        from faster_whisper.transcribe import get_compression_ratio, get_suppressed_tokens, merge_punctuations
+
+        model = self._model
+        o = self.options
+        tokenizer = self._tokenizer(language)
+        # Whisper was trained on audio followed by silence. Without a second of
+        # silence after the audio and a window of at least 10 s it tends to loop
+        # or repeat its prompt; with them the cost still grows with the audio.
+        target = max(len(audio) + int(LIVE_TAIL * 16_000), int(LIVE_MIN_WINDOW * 16_000))
+        padded = np.concatenate([audio, np.zeros(target - len(audio), dtype=np.float32)])
+        features = model.feature_extractor(padded)
+        frames = features.shape[-1] - features.shape[-1] % 2
+        encoder_output = model.encode(features[:, :frames])
+        previous = tokenizer.encode(" " + prompt.strip()) if prompt.strip() else []
+        prompt_tokens = model.get_prompt(tokenizer, previous[-(model.max_length // 2 - 1):],
+                                         without_timestamps=True, hotwords=hotwords)
+        seconds = len(audio) / 16_000
+        result = model.model.generate(
+            encoder_output, [prompt_tokens],
+            beam_size=beam_size or o.beam_size,
+            # The limit counts the prompt too. Eight tokens a second is very fast
+            # speech; more is a loop.
+            max_length=min(model.max_length, len(prompt_tokens) + int(8 * seconds) + 16),
+            return_scores=True, return_no_speech_prob=True,
+            suppress_blank=True,
+            suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
+        )[0]
+        sequence = result.sequences_ids[0] if result.sequences_ids else []
+        tokens = [t for t in sequence if t < tokenizer.eot]
+        if not tokens:
+            return []
+        avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
+        text = tokenizer.decode(tokens)
+        if result.no_speech_prob > o.no_speech_threshold and avg_logprob < o.log_prob_threshold:
+            log.debug("dropped a probable non-speech decode")
+            return []
+        if get_compression_ratio(text) > o.compression_ratio_threshold:
+            log.debug("dropped a repetitive decode")
+            return []
+        alignment = model.find_alignment(tokenizer, [tokens], encoder_output, frames)[0]
+        merge_punctuations(alignment, "\"'“¿([{-", "\"'.。,，!！?？:：”)]}、")
+        return [Word(text=w["word"].strip(), start=float(w["start"]), end=min(float(w["end"]), seconds),
+                     probability=float(w["probability"]))
+                for w in alignment if w["word"].strip()]
+
+    def _tokenizer(self, language: str):  # noqa: ANN202 - faster_whisper Tokenizer
+        cached = self._tokenizers.get(language)
+        if cached is None:
+            from faster_whisper.tokenizer import Tokenizer
+
+            cached = Tokenizer(self._model.hf_tokenizer, self._model.model.is_multilingual,
+                               task="transcribe", language=language)
+            self._tokenizers[language] = cached
+        return cached
+
+    def _keep(self, segment) -> bool:  # noqa: ANN001 - faster_whisper Segment
+        o = self.options
+        if segment.compression_ratio > o.compression_ratio_threshold:
+            log.info("dropped a repetitive segment at %.1f s", segment.start)
+            return False
+        if segment.no_speech_prob > o.no_speech_threshold and segment.avg_logprob < o.log_prob_threshold:
+            log.info("dropped a probable non-speech segment at %.1f s", segment.start)
+            return False
+        return True
 
     def transcribe(self, audio: np.ndarray, language: str,
                    hotwords: str | None = None) -> list[Utterance]:
@@ -114,19 +195,41 @@ class WhisperTranscriber:
         )
         utterances: list[Utterance] = []
         for segment in segments:
-            if segment.compression_ratio > o.compression_ratio_threshold:
-                log.info("dropped a repetitive segment at %.1f s", segment.start)
+            if not self._keep(segment):
                 continue
-            if (segment.no_speech_prob > o.no_speech_threshold
-                    and segment.avg_logprob < o.log_prob_threshold):
-                log.info("dropped a probable non-speech segment at %.1f s", segment.start)
-                continue
-            words = tuple(
-                Word(text=w.word.strip(), start=float(w.start), end=float(w.end),
-                     probability=float(w.probability))
-                for w in (segment.words or ())
-                if w.word.strip()
-            )
+            words = tuple(_words(segment))
             if words:
                 utterances.append(Utterance(words))
         return utterances
+
+
+def _words(segment) -> list[Word]:  # noqa: ANN001 - faster_whisper Segment
+    return [Word(text=w.word.strip(), start=float(w.start), end=float(w.end), probability=float(w.probability))
+            for w in (segment.words or ()) if w.word.strip()]
+
+
+class StreamingVad:
+    """Silero VAD (shipped with faster-whisper) as the streamer's voice-activity callable.
+
+    Gives one speech probability per 512 samples, carrying the 64-sample
+    context from one call to the next, as faster-whisper does within a file.
+    """
+
+    def __init__(self) -> None:
+        _offline()
+        from faster_whisper.vad import get_vad_model
+
+        self._session = get_vad_model().session
+        self._context = np.zeros(64, dtype=np.float32)
+
+    def __call__(self, audio: np.ndarray) -> np.ndarray:
+        chunks = np.asarray(audio, dtype=np.float32).reshape(-1, 512)
+        if not len(chunks):
+            return np.zeros(0, dtype=np.float32)
+        contexts = np.concatenate([self._context[None, :], chunks[:-1, -64:]], axis=0)
+        self._context = chunks[-1, -64:].copy()
+        batch = np.concatenate([contexts, chunks], axis=1)
+        h = np.zeros((1, 1, 128), dtype=np.float32)
+        c = np.zeros((1, 1, 128), dtype=np.float32)
+        output, _h, _c = self._session.run(None, {"input": batch, "h": h, "c": c})
+        return np.asarray(output, dtype=np.float32).reshape(-1)
