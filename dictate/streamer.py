@@ -40,6 +40,8 @@ VoiceActivity = Callable[[np.ndarray], np.ndarray]
 @dataclass(frozen=True)
 class StreamConfig:
     update_interval: float = 1.0
+    #: The first decode of an utterance comes sooner, so words show up quickly.
+    first_update: float = 0.5
     max_buffer: float = 15.0
     #: Past this much audio the buffer is cut at the last committed word, which
     #: keeps updates cheap; `max_buffer` is the hard limit for run-on speech.
@@ -155,6 +157,7 @@ class Streamer:
         self._hypothesis: list[Word] = []                # last decode's uncommitted words
         self._committed_end = 0.0                        # absolute seconds
         self._committed_words: list[Word] = []
+        self._onset: float | None = None
         self.decodes = 0
 
     # -- public API ------------------------------------------------------------
@@ -166,6 +169,11 @@ class Streamer:
     @property
     def in_utterance(self) -> bool:
         return self._in_utterance
+
+    @property
+    def utterance_onset(self) -> float | None:
+        """Stream time at which the current (or last) utterance's speech began."""
+        return self._onset
 
     def feed(self, frames: np.ndarray) -> list[StreamEvent]:
         """Take any number of new samples (float32, mono, 16 kHz)."""
@@ -221,7 +229,8 @@ class Streamer:
         if self._silence >= cfg.end_silence * SAMPLE_RATE:
             return self._end_utterance()
         events: list[StreamEvent] = []
-        if self._since_decode >= cfg.update_interval * SAMPLE_RATE:
+        if (self._since_decode >= cfg.update_interval * SAMPLE_RATE
+                and self._speech_samples >= cfg.min_utterance * SAMPLE_RATE):
             events.extend(self._update())
         if self._buffer_samples > cfg.max_buffer * SAMPLE_RATE:
             events.extend(self._trim())
@@ -231,13 +240,16 @@ class Streamer:
 
     def _start_utterance(self, chunk: np.ndarray) -> None:
         self._in_utterance = True
+        self._onset = (self._consumed - len(chunk)) / SAMPLE_RATE
         self._buffer = [self._pre_roll, chunk] if len(self._pre_roll) else [chunk]
         self._buffer_samples = sum(len(b) for b in self._buffer)
         self._buffer_start = self._consumed - self._buffer_samples
         self._pre_roll = np.zeros(0, dtype=np.float32)
         self._speech_samples = len(chunk)
         self._silence = 0
-        self._since_decode = len(chunk)
+        # Count the first update from an earlier start, so it comes after `first_update`.
+        self._since_decode = len(chunk) + int((self.config.update_interval - self.config.first_update)
+                                              * SAMPLE_RATE)
         self._hypothesis = []
 
     def _append(self, chunk: np.ndarray) -> None:

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Benchmark live streaming: latency, compute, accuracy against offline, bounded cost.
+
+    python scripts/bench_stream.py [FOLDER|MANIFEST] [--beam-size 1] [--interval 1.0] [--minutes 10]
+
+Every clip is replayed as if live on a simulated clock that waits for the
+audio and is charged the real decode time (a single-threaded live loop on this
+machine). Reports, per language and overall:
+
+- first-partial latency: from detected speech onset to the first words shown;
+- commit latency: from the end of a word in the audio to its commit, median and p90;
+- streaming compute: CPU seconds per audio second;
+- streaming WER / offline WER, the offline figure from the same model and files
+  through the `dictate transcribe` path (beam 5, VAD, whole file);
+- peak RSS;
+- a bounded-cost run: the clips concatenated with pauses into a long stream,
+  with the decode time per update in the first and the last minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from evallib import load_clips, machine, peak_rss_mb, replay, wer_cer  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("source", nargs="?", type=Path, default=ROOT.parent / "shared" / "eval")
+    parser.add_argument("--model", default="base")
+    parser.add_argument("--beam-size", type=int, default=None, help="live beam (default: dictate's)")
+    parser.add_argument("--interval", type=float, default=None, help="seconds between updates")
+    parser.add_argument("--minutes", type=float, default=10.0, help="length of the bounded-cost run (0: skip)")
+    args = parser.parse_args()
+
+    from dictate.audio import load_audio
+    from dictate.live import LiveSettings, make_streamer
+    from dictate.models import resolve_model
+    from dictate.whisper import StreamingVad, WhisperTranscriber
+
+    clips = load_clips(args.source)
+    if not clips:
+        print(f"no clips with references in {args.source}", file=sys.stderr)
+        return 66
+    model = resolve_model(args.model)
+    transcriber = WhisperTranscriber(model)
+    settings = LiveSettings()
+    if args.beam_size:
+        settings = LiveSettings(beam_size=args.beam_size, stream=settings.stream)
+    if args.interval:
+        from dataclasses import replace
+
+        settings = replace(settings, stream=replace(settings.stream, update_interval=args.interval))
+
+    def streamer_for(language):
+        return lambda wrap: make_streamer(transcriber, language, settings, vad=StreamingVad(), wrap=wrap)
+
+    print(f"machine: {machine()}")
+    print(f"model: {model.name} int8; live beam {settings.beam_size}, update every "
+          f"{settings.stream.update_interval} s, end of utterance after {settings.stream.end_silence} s")
+    languages = sorted({c.language for c in clips})
+    header = f"{'lang':<5} {'first p50':>9} {'commit p50':>10} {'p90':>6} {'cpu/s':>6} {'WER live':>8} " \
+             f"{'WER off':>7} {'ratio':>6} {'CER live':>8} {'CER off':>7}"
+    print(header)
+    all_commit, all_first, cpu, audio_total = [], [], 0.0, 0.0
+    for language in languages:
+        mine = [c for c in clips if c.language == language]
+        refs, live, offline = [], [], []
+        commit, first = [], []
+        for clip in mine:
+            samples = load_audio(clip.audio).samples
+            # 1 s of silence either side, as between two dictations.
+            pad = np.zeros(16_000, dtype=np.float32)
+            result = replay(np.concatenate([pad, samples, pad]), streamer_for(language))
+            refs.append(clip.reference)
+            live.append(" ".join(w.text for w in result.words))
+            offline.append(" ".join(w.text for u in transcriber.transcribe(samples, language) for w in u.words))
+            commit += result.commit_latency
+            first += result.first_partial_latency
+            cpu += result.cpu_seconds
+            audio_total += result.audio_seconds
+        wer_live, cer_live = wer_cer(refs, live)
+        wer_off, cer_off = wer_cer(refs, offline)
+        all_commit += commit
+        all_first += first
+        print(f"{language:<5} {np.median(first):>9.2f} {np.median(commit):>10.2f} {np.percentile(commit, 90):>6.2f} "
+              f"{'':>6} {wer_live:>8.3f} {wer_off:>7.3f} {wer_live / max(wer_off, 1e-9):>6.2f} "
+              f"{cer_live:>8.3f} {cer_off:>7.3f}")
+    print(f"{'all':<5} {np.median(all_first):>9.2f} {np.median(all_commit):>10.2f} "
+          f"{np.percentile(all_commit, 90):>6.2f} {cpu / audio_total:>6.2f}")
+
+    if args.minutes > 0:
+        bounded_cost(clips, args.minutes, streamer_for, load_audio)
+    print(f"peak RSS: {peak_rss_mb():.0f} MB")
+    print("targets: commit p50 <= 1.5 s, p90 <= 2.5 s; first partial <= 1.0 s; WER ratio <= 1.05; "
+          "compute <= 0.6; last-minute decode within 10 % of the first; RSS <= 500 MB")
+    return 0
+
+
+def bounded_cost(clips, minutes, streamer_for, load_audio) -> None:
+    """One long stream in one language: does an update cost the same at the end as at the start?"""
+    language = max({c.language for c in clips}, key=lambda lang: sum(c.language == lang for c in clips))
+    pieces, total, pause = [], 0, np.zeros(int(1.5 * 16_000), dtype=np.float32)
+    cycle = [load_audio(c.audio).samples for c in clips if c.language == language]
+    while total < minutes * 60 * 16_000:
+        for samples in cycle:
+            pieces += [samples, pause]
+            total += len(samples) + len(pause)
+    stream = np.concatenate(pieces)[: int(minutes * 60 * 16_000)]
+    result = replay(stream, streamer_for(language))
+    log = result.decode_log
+    first = [seconds for clock, _, seconds in log if clock < 60]
+    last = [seconds for clock, _, seconds in log if clock >= result.audio_seconds - 60]
+    print(f"bounded cost, {minutes:g} min of '{language}' clips with 1.5 s pauses: {len(log)} updates; "
+          f"decode per update first minute {np.mean(first):.3f} s (n={len(first)}), last minute "
+          f"{np.mean(last):.3f} s (n={len(last)}), ratio {np.mean(last) / np.mean(first):.2f}; "
+          f"audio per update max {max(a for _, a, _ in log):.1f} s; compute "
+          f"{result.cpu_seconds / result.audio_seconds:.2f} CPU s per audio s")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
