@@ -56,6 +56,24 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--pretty", action="store_true", help="indent JSON (default: one note per line)")
     _verbosity(t)
 
+    li = commands.add_parser("listen", help="live dictation, headless: events or a note on stdout",
+                             description="Transcribe live from the microphone (or a file replayed as if "
+                                         "live) and write JSON Lines events, ending with the note.")
+    src = li.add_mutually_exclusive_group()
+    src.add_argument("--input", "-i", metavar="FILE", help="replay a recorded file instead of the microphone")
+    src.add_argument("--device", "-d", metavar="X", help="microphone by number or (part of its) name "
+                                                         "(default: the system's default input)")
+    li.add_argument("--realtime", action="store_true", help="with --input: pace the file as if spoken")
+    li.add_argument("--format", "-f", choices=("jsonl", "text"), default="jsonl",
+                    help="jsonl: live events and the note (default); text: only the finished note")
+    li.add_argument("--language", "-l", default="da", help="spoken language (default: da)")
+    li.add_argument("--layout", default="fsiii", help="note layout (default: fsiii)")
+    li.add_argument("--model", "-m", default="base", help="model, as for transcribe")
+    _verbosity(li)
+
+    dv = commands.add_parser("devices", help="list the audio input devices")
+    _verbosity(dv)
+
     m = commands.add_parser("models", help="list the models --model can use")
     _verbosity(m)
     return parser
@@ -100,15 +118,13 @@ class _Output:
         self.closed = True
 
 
-def _transcribe(args: argparse.Namespace) -> int:
-    # Core imports are light; the model edge is imported only here.
-    from dictate.audio import load_audio
+def _prepare(args: argparse.Namespace, beam_size: int = 5):  # noqa: ANN202
+    """Layout, model, language and commands, checked in order of cost. Raises DictateError."""
     from dictate.commands import CommandSet, load_commands
     from dictate.layouts import load_layout
     from dictate.models import resolve_model
     from dictate.note import ModelRef
-    from dictate.pipeline import Settings, transcribe_audio
-    from dictate.render import RENDERERS, to_json
+    from dictate.pipeline import Settings
 
     language = args.language.strip().lower()
     layout = load_layout(args.layout)
@@ -116,12 +132,11 @@ def _transcribe(args: argparse.Namespace) -> int:
     from dictate.whisper import DecodeOptions, WhisperTranscriber
 
     started = time.perf_counter()
-    transcriber = WhisperTranscriber(model, options=DecodeOptions(beam_size=args.beam_size))
+    transcriber = WhisperTranscriber(model, options=DecodeOptions(beam_size=beam_size))
     log.debug("model %s loaded in %.1f s", model.name, time.perf_counter() - started)
     if language not in transcriber.languages:
-        log.error("'%s' is not a language the model knows; use a code such as da, en, sv, de "
-                  "(all: %s)", language, " ".join(transcriber.languages))
-        return ExitCode.USAGE
+        raise DictateError(f"'{language}' is not a language the model knows; use a code such as da, en, "
+                           f"sv, de (all: {' '.join(transcriber.languages)})", exit_code=ExitCode.USAGE)
     try:
         commands = load_commands(language)
     except TemplateError as exc:
@@ -131,6 +146,15 @@ def _transcribe(args: argparse.Namespace) -> int:
         commands = CommandSet(language=language, heading=(), marks={})
     settings = Settings(layout=layout, commands=commands, language=language,
                         model=ModelRef(name=model.name, sha256=model.sha256))
+    return settings, transcriber
+
+
+def _transcribe(args: argparse.Namespace) -> int:
+    from dictate.audio import load_audio
+    from dictate.pipeline import transcribe_audio
+    from dictate.render import RENDERERS, to_json
+
+    settings, transcriber = _prepare(args, beam_size=args.beam_size)
 
     if args.format == "json":
         render = (lambda note: to_json(note, indent=2)) if args.pretty else to_json
@@ -168,6 +192,102 @@ def _transcribe(args: argparse.Namespace) -> int:
     return status
 
 
+def _listen(args: argparse.Namespace) -> int:
+    import signal
+
+    from dictate import events
+    from dictate.interpreter import Interpreter
+    from dictate.live import make_streamer
+    from dictate.note import Note
+    from dictate.render import to_text
+    from dictate.session import LiveSession
+    from dictate.sources import FileSource, SourceStatus
+
+    out = _Output(sys.stdout)
+    jsonl = args.format == "jsonl"
+
+    def emit(line: str) -> None:
+        if jsonl and not out.write(line):
+            raise _ReaderGone
+
+    def on_status(item: SourceStatus) -> None:
+        emit(events.status(item, session.streamer.stream_time))
+
+    if args.input:
+        source = FileSource(Path(args.input), realtime=args.realtime)
+    else:
+        from dictate.microphone import MicrophoneSource
+
+        source = MicrophoneSource(device=args.device, on_status=on_status)
+    settings, transcriber = _prepare(args)
+    from dictate.whisper import StreamingVad
+
+    note = Note(layout=settings.layout, language=settings.language, model=settings.model,
+                source=source.description.get("path") or source.description.get("device"))
+    session = LiveSession(
+        streamer=make_streamer(transcriber, settings.language, vad=StreamingVad()),
+        interpreter=Interpreter(layout=settings.layout, commands=settings.commands, language=settings.language),
+        note=note,
+    )
+    # SIGTERM (a service manager, an integrator's timeout) ends the session like Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    reason, code = "end_of_stream", ExitCode.OK
+    try:
+        emit(events.session_start(note, source.description))
+        log.info("listening (%s); say \"%s\" or press Ctrl-C to finish",
+                 source.description.get("device") or source.description.get("path"),
+                 (settings.commands.end_note or ("Ctrl-C",))[0])
+        try:
+            for frames in source.frames():
+                _emit_all(emit, events, session, session.push(frames))
+                if session.ended:
+                    reason = "end_note"
+                    break
+        except KeyboardInterrupt:
+            reason, code = "interrupted", ExitCode.INTERRUPTED
+        except DictateError as exc:
+            log.error("%s", exc.message)
+            emit(events.status(SourceStatus("source_error", exc.message, fatal=True), session.streamer.stream_time))
+            reason, code = "source_error", exc.exit_code
+        else:
+            if reason == "end_of_stream" and source.description.get("kind") == "microphone":
+                reason, code = "device_lost", ExitCode.DEVICE
+        if hasattr(source, "stop"):
+            source.stop()
+        _emit_all(emit, events, session, session.finish())
+        if jsonl:
+            emit(events.final_note(note))
+            emit(events.session_end(reason, int(code)))
+        else:
+            out.write(to_text(note))
+    except _ReaderGone:
+        return ExitCode.OK
+    log.info("session ended (%s)", reason.replace("_", " "))
+    return code
+
+
+class _ReaderGone(Exception):
+    """stdout was closed by the reader."""
+
+
+def _emit_all(emit, events, session, stream_events) -> None:  # noqa: ANN001
+    for event in stream_events:
+        emit(events.stream_event(event))
+    for notice in session.new_notices():
+        log.warning("%s at %.1f s", notice.message, notice.at)
+        emit(events.notice(notice.message, notice.at))
+
+
+def _devices(args: argparse.Namespace) -> int:
+    from dictate.microphone import input_devices
+
+    for device in input_devices():
+        mark = "*" if device.is_default else " "
+        print(f"{mark} {device.index:>3}  {device.name}  ({device.channels} ch, "
+              f"{device.default_samplerate:g} Hz)")
+    return ExitCode.OK
+
+
 def _models(args: argparse.Namespace) -> int:
     from dictate.models import EMBEDDED_LABEL, EMBEDDED_NAME, check_model_dir
     from dictate.paths import model_search_dirs
@@ -198,6 +318,10 @@ def main(argv: list[str] | None = None) -> int:
             return int(_transcribe(args))
         if args.command == "models":
             return int(_models(args))
+        if args.command == "listen":
+            return int(_listen(args))
+        if args.command == "devices":
+            return int(_devices(args))
     except DictateError as exc:
         log.error("%s", exc.message)
         return int(exc.exit_code)

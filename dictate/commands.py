@@ -30,6 +30,7 @@ class CommandSet:
     heading: tuple[str, ...]
     #: spoken phrase -> mark text, e.g. "punktum" -> "."
     marks: dict[str, str]
+    end_note: tuple[str, ...] = ()
     path: Path | None = None
 
 
@@ -46,7 +47,7 @@ def load_commands(language: str, directory: Path | None = None) -> CommandSet:
 def parse_commands(path: Path) -> CommandSet:
     check = Checker(path)
     root = check.mapping(load_yaml(path), None, None, "", required={"language", "heading", "marks"},
-                         optional=set())
+                         optional={"end_note"})
     marks_map = check.mapping(root["marks"], root, "marks", "marks", required=set(),
                               optional=set(MARKS))
     marks: dict[str, str] = {}
@@ -57,5 +58,6 @@ def parse_commands(path: Path) -> CommandSet:
         language=check.text(root, "language", "language"),
         heading=tuple(p.casefold() for p in check.text_list(root, "heading", "heading")),
         marks=marks,
+        end_note=tuple(p.casefold() for p in check.text_list(root, "end_note", "end_note")) if "end_note" in root else (),
         path=path,
     )

@@ -34,4 +34,9 @@ class GoToSection:
     key: str
 
 
-Edit = Union[AddWord, AddMark, GoToSection]
+@dataclass(frozen=True)
+class EndNote:
+    """The note is finished ("afslut notat"); what follows is not part of it."""
+
+
+Edit = Union[AddWord, AddMark, GoToSection, EndNote]

@@ -21,6 +21,8 @@ class ExitCode(enum.IntEnum):
     NOINPUT = 66
     #: No usable speech model: missing, incomplete or failing its checksum.
     UNAVAILABLE = 69
+    #: No usable audio input: PortAudio missing, no such device, or it went away for good.
+    DEVICE = 75
     #: A template file (layout, commands) is broken.
     CONFIG = 78
     #: Writing the output failed (disk full, unwritable file).

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from dictate.commands import CommandSet
-from dictate.edits import AddMark, AddWord, Edit, GoToSection
+from dictate.edits import AddMark, AddWord, Edit, EndNote, GoToSection
 from dictate.layouts import Layout
 from dictate.words import Utterance, Word
 
@@ -90,6 +90,7 @@ class Interpreter:
         self._marks = sorted(((tuple(_normalise(p).split()), m) for p, m in self.commands.marks.items()),
                              key=lambda item: -len(item[0]))
         self._keywords = [tuple(_normalise(p).split()) for p in self.commands.heading]
+        self._end_note = [_normalise(p) for p in self.commands.end_note]
         self._names: list[tuple[str, str]] = []  # (normalised spoken name, section key)
         for section in self.layout.all_sections:
             for name in section.spoken_names(self.language):
@@ -98,6 +99,8 @@ class Interpreter:
     def feed(self, utterance: Utterance) -> list[Edit]:
         """The edits for one utterance, in order."""
         tokens = _tokens(utterance)
+        if self._is_end_note(tokens):
+            return [EndNote()]
         edits: list[Edit] = []
         i = 0
         sentence_start = True
@@ -126,6 +129,11 @@ class Interpreter:
         return edits
 
     # -- matching ------------------------------------------------------------
+
+    def _is_end_note(self, tokens: list[_Token]) -> bool:
+        """Only a whole utterance ends the note, never the words inside a sentence."""
+        spoken = " ".join(t.norm for t in tokens if t.norm)
+        return bool(spoken) and any(fuzz.ratio(spoken, p) >= KEYWORD_THRESHOLD for p in self._end_note)
 
     def _match_mark(self, tokens: list[_Token], i: int) -> tuple[str, int] | None:
         for phrase, symbol in self._marks:

@@ -26,6 +26,9 @@ class LiveSettings:
     #: Greedy decoding: an update must be cheap, and LocalAgreement already
     #: asks two decodes to agree before anything is final.
     beam_size: int = 1
+    #: The last decode of an utterance settles everything not yet committed,
+    #: once per utterance: worth the beam that offline transcription uses.
+    final_beam_size: int = 5
     stream: StreamConfig = field(default_factory=StreamConfig)
     #: Vocabulary hotwords for the model (filled by the vocabulary feature).
     hotwords: Callable[[], str | None] | None = None
@@ -37,8 +40,9 @@ def make_streamer(decoder: ChunkDecoder, language: str, settings: LiveSettings |
     """A streamer that decodes with `decoder` in `language`. `wrap` lets benchmarks time decodes."""
     settings = settings or LiveSettings()
 
-    def transcribe(audio: np.ndarray, prompt: str) -> list[Word]:
+    def transcribe(audio: np.ndarray, prompt: str, final: bool = False) -> list[Word]:
         hotwords = settings.hotwords() if settings.hotwords else None
-        return decoder.decode_chunk(audio, language, prompt, hotwords=hotwords, beam_size=settings.beam_size)
+        beam = settings.final_beam_size if final else settings.beam_size
+        return decoder.decode_chunk(audio, language, prompt, hotwords=hotwords, beam_size=beam)
 
     return Streamer(transcribe=wrap(transcribe) if wrap else transcribe, vad=vad, config=settings.stream)

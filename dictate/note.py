@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from dictate.edits import AddMark, AddWord, Edit, GoToSection
+from dictate.edits import AddMark, AddWord, Edit, EndNote, GoToSection
 from dictate.layouts import GENERAL_KEY, Layout
 from dictate.words import Word
 
@@ -80,6 +80,7 @@ class Note:
     created: datetime = field(default_factory=lambda: datetime.now().astimezone())
     sections: dict[str, Section] = field(default_factory=dict)
     current: str = GENERAL_KEY
+    finished: bool = False
 
     def __post_init__(self) -> None:
         if not self.sections:
@@ -93,7 +94,11 @@ class Note:
     # -- editing ---------------------------------------------------------------
 
     def apply(self, edit: Edit) -> None:
-        if isinstance(edit, AddWord):
+        if self.finished:
+            return  # said after "afslut notat": not part of the note
+        if isinstance(edit, EndNote):
+            self.finished = True
+        elif isinstance(edit, AddWord):
             self._add_word(edit)
         elif isinstance(edit, AddMark):
             self._add_mark(edit.mark)

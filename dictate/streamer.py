@@ -33,7 +33,9 @@ from dictate.words import Word
 SAMPLE_RATE = 16_000
 VAD_CHUNK = 512  # Silero VAD works on 32 ms chunks at 16 kHz
 
-ChunkTranscriber = Callable[[np.ndarray, str], list[Word]]
+#: transcribe(audio, prompt, final=False): `final` marks the last decode of an
+#: utterance, which may afford a wider beam.
+ChunkTranscriber = Callable[..., list[Word]]
 VoiceActivity = Callable[[np.ndarray], np.ndarray]
 
 
@@ -51,6 +53,10 @@ class StreamConfig:
     #: stays above `vad_offset` (hysteresis, so a soft syllable does not end it).
     vad_onset: float = 0.5
     vad_offset: float = 0.35
+    #: A word is committed only once this much audio follows it: Whisper often
+    #: revises a word when it hears what comes next ("having sub-" becomes
+    #: "heading subjective").
+    commit_holdback: float = 0.5
     #: Audio kept from before the onset, so the first consonant is not clipped.
     pre_roll: float = 0.3
     prompt_chars: int = 200
@@ -262,7 +268,7 @@ class Streamer:
             self._buffer = [np.concatenate(self._buffer)]
         return self._buffer[0] if self._buffer else np.zeros(0, dtype=np.float32)
 
-    def _decode(self) -> list[Word]:
+    def _decode(self, final: bool = False) -> list[Word]:
         """Decode the buffer; return the new words (absolute times) after what is committed."""
         self._since_decode = 0
         audio = self._audio()
@@ -276,11 +282,11 @@ class Streamer:
         prompt = " ".join(w.text for w in self._committed_words if w.end <= before)
         prompt = prompt[-self.config.prompt_chars:]
         offset = self._buffer_start / SAMPLE_RATE
-        decoded = self.transcribe(audio, prompt)
+        decoded = self.transcribe(audio, prompt, final=final)
         if not decoded and prompt and self._speech_samples >= self.config.min_utterance * SAMPLE_RATE:
             # A long prompt sometimes convinces Whisper that all was said
             # already; one retry without it costs less than a lost sentence.
-            decoded = self.transcribe(audio, "")
+            decoded = self.transcribe(audio, "", final=final)
         words = [Word(w.text, w.start + offset, w.end + offset, w.probability) for w in decoded]
         # The buffer still holds committed audio for context; what the model
         # hears there again was committed already.
@@ -291,6 +297,9 @@ class Streamer:
     def _update(self) -> list[StreamEvent]:
         current = self._decode()
         n = agreed_prefix(self._hypothesis, current)
+        settled = (self._buffer_start + self._buffer_samples) / SAMPLE_RATE - self.config.commit_holdback
+        while n and current[n - 1].end > settled:
+            n -= 1
         events: list[StreamEvent] = []
         if n:
             events.append(self._commit(current[:n], end_of_utterance=False))
@@ -301,7 +310,7 @@ class Streamer:
     def _end_utterance(self) -> list[StreamEvent]:
         cfg = self.config
         events: list[StreamEvent] = []
-        final = self._decode() if self._speech_samples >= cfg.min_utterance * SAMPLE_RATE else []
+        final = self._decode(final=True) if self._speech_samples >= cfg.min_utterance * SAMPLE_RATE else []
         if final or self._committed_in_utterance():
             events.append(self._commit(final, end_of_utterance=True))
         self._in_utterance = False

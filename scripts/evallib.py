@@ -92,9 +92,9 @@ def replay(samples: np.ndarray, make_streamer, block: float = 0.1) -> Replay:
     clock = [0.0]
 
     def timed(transcribe):
-        def run(audio, prompt):
+        def run(audio, prompt, final=False):
             began = time.perf_counter()
-            result = transcribe(audio, prompt)
+            result = transcribe(audio, prompt, final=final)
             out.decode_log.append((clock[0], len(audio) / 16_000, time.perf_counter() - began))
             return result
         return run

@@ -48,7 +48,7 @@ class FakeWhisper:
     calls: list[tuple[float, str]] = field(default_factory=list)  # (audio seconds, prompt)
     loop_word: str | None = None  # if set, "hallucinate" this word in a loop
 
-    def __call__(self, audio: np.ndarray, prompt: str) -> list[Word]:
+    def __call__(self, audio: np.ndarray, prompt: str, final: bool = False) -> list[Word]:
         self.calls.append((len(audio) / RATE, prompt))
         loud = np.abs(audio) > 0.05
         words: list[Word] = []

@@ -167,3 +167,15 @@ def test_edits_are_plain_values_in_order():
 def test_empty_input_gives_an_empty_note():
     note, notices = note_for()
     assert note.is_empty and notices == []
+
+
+@pytest.mark.parametrize("language, spoken", [("da", "Afslut notat."), ("da", "afslut note"), ("en", "End note.")])
+def test_end_note_as_a_whole_utterance_finishes_the_note(language, spoken):
+    note, _ = note_for("Tekst før.", spoken, "Snak bagefter som ikke hører til.", language=language)
+    assert note.finished
+    assert [s.text for s in note.filled_sections()] == ["Tekst før."]
+
+
+def test_end_note_inside_a_sentence_is_text():
+    note, _ = note_for("Hun bad mig afslut notat i går.")
+    assert not note.finished and "afslut notat" in note.filled_sections()[0].text
