@@ -25,6 +25,11 @@ from dictate.words import Utterance, Word
 KEYWORD_THRESHOLD = 85.0
 #: Minimum ratio for the spoken heading name against a heading or alias.
 HEADING_THRESHOLD = 80.0
+#: When the command is the whole sentence ("Having nutrition." for "Heading
+#: nutrition.", a typical mishearing of a short command), a looser command word
+#: is accepted if the heading name matches closely.
+LOOSE_KEYWORD_THRESHOLD = 60.0
+LOOSE_HEADING_THRESHOLD = 88.0
 #: Longest heading name, in words, that is tried after the command word.
 MAX_HEADING_WORDS = 6
 
@@ -146,8 +151,8 @@ class Interpreter:
                 return symbol, i + 1
         return None
 
-    def _match_keyword(self, tokens: list[_Token], i: int) -> int | None:
-        """Index after the heading command word(s) at i, if they are there."""
+    def _match_keyword(self, tokens: list[_Token], i: int) -> tuple[float, int] | None:
+        """(score, index after the command word(s)) for a heading command at i."""
         best: tuple[float, int] | None = None
         for phrase in self._keywords:
             target = "".join(phrase)
@@ -157,16 +162,19 @@ class Interpreter:
                 if len(window) < n or any(t.ends_sentence for t in window[:-1]):
                     continue
                 score = fuzz.ratio("".join(t.norm for t in window), target)
-                if score >= KEYWORD_THRESHOLD and (best is None or score > best[0]):
+                if score >= LOOSE_KEYWORD_THRESHOLD and (best is None or score > best[0]):
                     best = (score, i + n)
-        return best[1] if best else None
+        return best
 
     def _match_heading(self, tokens: list[_Token], i: int) -> tuple[str, int] | None:
-        after_keyword = self._match_keyword(tokens, i)
-        if after_keyword is None:
+        keyword = self._match_keyword(tokens, i)
+        if keyword is None:
             return None
+        keyword_score, after_keyword = keyword
+        strict = keyword_score >= KEYWORD_THRESHOLD
         if tokens[after_keyword - 1].ends_sentence:
-            self._notice(tokens[i], "a heading command without a heading name")
+            if strict:
+                self._notice(tokens[i], "a heading command without a heading name")
             return None
         best: tuple[float, int, str] | None = None
         for n in range(1, MAX_HEADING_WORDS + 1):
@@ -181,9 +189,15 @@ class Interpreter:
                     best = (score, n, key)
             if window[-1].ends_sentence:
                 break  # a heading name does not run past the end of a sentence
+        if best is not None and not strict:
+            end = after_keyword + best[1]
+            whole_sentence = end == len(tokens) or tokens[end - 1].ends_sentence
+            if not (whole_sentence and best[0] >= LOOSE_HEADING_THRESHOLD):
+                return None  # a sentence that merely starts like a command: text
         if best is None:
-            self._notice(tokens[i], f"a heading command that matches no heading in layout "
-                                    f"'{self.layout.id}'")
+            if strict:
+                self._notice(tokens[i], f"a heading command that matches no heading in layout "
+                                        f"'{self.layout.id}'")
             return None
         return best[2], after_keyword + best[1]
 

@@ -59,6 +59,11 @@ class StreamConfig:
     commit_holdback: float = 0.5
     #: Audio kept from before the onset, so the first consonant is not clipped.
     pre_roll: float = 0.3
+    #: Up to this much of the previous utterance is decoded again with the next
+    #: one. A short command heard alone is often misheard ("and out" for "end
+    #: note"); with the words before it, Whisper hears it in context. Those
+    #: words were committed already and are filtered out again.
+    context: float = 3.0
     prompt_chars: int = 200
     #: Utterances shorter than this are noise bursts (a cough, a click).
     min_utterance: float = 0.25
@@ -164,6 +169,7 @@ class Streamer:
         self._committed_end = 0.0                        # absolute seconds
         self._committed_words: list[Word] = []
         self._onset: float | None = None
+        self._last_speech_end: int | None = None         # absolute sample
         self.decodes = 0
 
     # -- public API ------------------------------------------------------------
@@ -222,7 +228,7 @@ class Streamer:
             if p >= cfg.vad_onset:
                 self._start_utterance(chunk)
                 return []
-            keep = int(cfg.pre_roll * SAMPLE_RATE)
+            keep = int(max(cfg.pre_roll, cfg.context) * SAMPLE_RATE)
             self._pre_roll = np.concatenate([self._pre_roll, chunk])[-keep:]
             return []
 
@@ -247,7 +253,15 @@ class Streamer:
     def _start_utterance(self, chunk: np.ndarray) -> None:
         self._in_utterance = True
         self._onset = (self._consumed - len(chunk)) / SAMPLE_RATE
-        self._buffer = [self._pre_roll, chunk] if len(self._pre_roll) else [chunk]
+        # Leading silence alone confuses Whisper, so reach back into the
+        # previous utterance only if it ended within the context window.
+        keep = int(self.config.pre_roll * SAMPLE_RATE)
+        if self._last_speech_end is not None:
+            since = self._consumed - len(chunk) - self._last_speech_end
+            if since < self.config.context * SAMPLE_RATE:
+                keep = int(self.config.context * SAMPLE_RATE)
+        pre_roll = self._pre_roll[-keep:]
+        self._buffer = [pre_roll, chunk] if len(pre_roll) else [chunk]
         self._buffer_samples = sum(len(b) for b in self._buffer)
         self._buffer_start = self._consumed - self._buffer_samples
         self._pre_roll = np.zeros(0, dtype=np.float32)
@@ -314,13 +328,14 @@ class Streamer:
         if final or self._committed_in_utterance():
             events.append(self._commit(final, end_of_utterance=True))
         self._in_utterance = False
+        self._last_speech_end = self._consumed - self._silence
         self._buffer, self._buffer_samples = [], 0
         self._hypothesis = []
         self._silence = 0
         return events
 
     def _committed_in_utterance(self) -> bool:
-        return self._committed_end > self._buffer_start / SAMPLE_RATE
+        return self._onset is not None and self._committed_end > self._onset
 
     def _trim(self) -> list[StreamEvent]:
         """Keep the buffer bounded: cut it at the last committed word.

@@ -42,7 +42,8 @@ def speak(text: str, voice: str, speed: int) -> np.ndarray:
 
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw.wav"
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(raw), text], check=True)
+        ssml = ["-m"] if "<" in text else []  # pauses are written as SSML <break/>
+        subprocess.run(["espeak-ng", *ssml, "-v", voice, "-s", str(speed), "-w", str(raw), text], check=True)
         audio = load_audio(raw).samples
     pad = np.zeros(int(0.5 * RATE), dtype=np.float32)
     return np.concatenate([pad, audio, pad])

@@ -179,3 +179,24 @@ def test_end_note_as_a_whole_utterance_finishes_the_note(language, spoken):
 def test_end_note_inside_a_sentence_is_text():
     note, _ = note_for("Hun bad mig afslut notat i går.")
     assert not note.finished and "afslut notat" in note.filled_sections()[0].text
+
+
+@pytest.mark.parametrize("spoken, key", [
+    ("Having nutrition.", "I3"),   # live decoding of a short command often hears this
+    ("Adding pain.", "I9"),
+    ("Hiding sleep", "I10"),
+])
+def test_a_misheard_command_word_counts_when_the_command_is_the_whole_sentence(spoken, key):
+    note, _ = note_for("Intro.", spoken, "Text.", language="en")
+    assert note.filled_sections()[-1].key == key
+
+
+@pytest.mark.parametrize("spoken", [
+    "Having pain in her left leg is new.",   # the sentence goes on: it is text
+    "Having breakfast.",                      # not a heading name
+    "Adding sugar to the tea.",
+])
+def test_a_sentence_that_only_starts_like_a_command_stays_text(spoken):
+    note, notices = note_for(spoken, language="en")
+    assert [s.key for s in note.filled_sections()] == ["general"]
+    assert notices == []
