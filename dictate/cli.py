@@ -206,9 +206,26 @@ def _listen(args: argparse.Namespace) -> int:
     out = _Output(sys.stdout)
     jsonl = args.format == "jsonl"
 
-    def emit(line: str) -> None:
+    started = False
+
+    def write(line: str) -> None:
         if jsonl and not out.write(line):
             raise _ReaderGone
+
+    def start() -> None:
+        """session_start comes first: once audio arrives (the device is open and
+        its rate known), or just before an error."""
+        nonlocal started
+        if not started:
+            started = True
+            write(events.session_start(note, source.description))
+            log.info("listening (%s); say \"%s\" or press Ctrl-C to finish",
+                     source.description.get("device") or source.description.get("path"),
+                     (settings.commands.end_note or ("Ctrl-C",))[0])
+
+    def emit(line: str) -> None:
+        start()
+        write(line)
 
     def on_status(item: SourceStatus) -> None:
         emit(events.status(item, session.streamer.stream_time))
@@ -233,12 +250,9 @@ def _listen(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     reason, code = "end_of_stream", ExitCode.OK
     try:
-        emit(events.session_start(note, source.description))
-        log.info("listening (%s); say \"%s\" or press Ctrl-C to finish",
-                 source.description.get("device") or source.description.get("path"),
-                 (settings.commands.end_note or ("Ctrl-C",))[0])
         try:
             for frames in source.frames():
+                start()
                 _emit_all(emit, events, session, session.push(frames))
                 if session.ended:
                     reason = "end_note"

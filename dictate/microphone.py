@@ -172,7 +172,7 @@ class MicrophoneSource:
         capacity = max(2, int(self.queue_seconds / self.block_seconds))
         blocks: queue.Queue = queue.Queue(maxsize=capacity)
         stream, resample = self._open_or_raise(blocks)
-        reported_overflows = 0
+        reported_overflows, reported_at = 0, float("-inf")
         try:
             while not self._stop.is_set():
                 try:
@@ -183,10 +183,11 @@ class MicrophoneSource:
                     if stream is None:
                         return
                     continue
-                if self.overflows > reported_overflows:
+                if self.overflows > reported_overflows and time.monotonic() - reported_at >= 5.0:
+                    # At most one report every 5 s, however many blocks were lost.
                     self._report("overflow", f"the computer fell behind: {self.overflows - reported_overflows} "
                                              "audio block(s) were dropped")
-                    reported_overflows = self.overflows
+                    reported_overflows, reported_at = self.overflows, time.monotonic()
                 yield resample(block) if resample else block
         finally:
             _close(stream)
