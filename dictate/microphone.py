@@ -172,7 +172,7 @@ class MicrophoneSource:
         capacity = max(2, int(self.queue_seconds / self.block_seconds))
         blocks: queue.Queue = queue.Queue(maxsize=capacity)
         stream, resample = self._open_or_raise(blocks)
-        reported_overflows, reported_at = 0, float("-inf")
+        reported_overflows, reported_flags, reported_at = 0, 0, float("-inf")
         try:
             while not self._stop.is_set():
                 try:
@@ -183,11 +183,17 @@ class MicrophoneSource:
                     if stream is None:
                         return
                     continue
-                if self.overflows > reported_overflows and time.monotonic() - reported_at >= 5.0:
-                    # At most one report every 5 s, however many blocks were lost.
-                    self._report("overflow", f"the computer fell behind: {self.overflows - reported_overflows} "
-                                             "audio block(s) were dropped")
-                    reported_overflows, reported_at = self.overflows, time.monotonic()
+                if time.monotonic() - reported_at >= 5.0:
+                    # At most one report every 5 s, however much went wrong.
+                    if self.overflows > reported_overflows:
+                        self._report("overflow", f"the computer fell behind: {self.overflows - reported_overflows}"
+                                                 " audio block(s) were dropped")
+                        reported_overflows, reported_at = self.overflows, time.monotonic()
+                    flags = sum(self.status_flags.values())
+                    if flags > reported_flags:
+                        detail = ", ".join(f"{k.replace('_', ' ')} x{v}" for k, v in sorted(self.status_flags.items()))
+                        self._report("status", f"the audio device reported problems ({detail})")
+                        reported_flags, reported_at = flags, time.monotonic()
                 yield resample(block) if resample else block
         finally:
             _close(stream)

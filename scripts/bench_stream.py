@@ -39,6 +39,8 @@ def main() -> int:
     parser.add_argument("--beam-size", type=int, default=None, help="live beam (default: dictate's)")
     parser.add_argument("--interval", type=float, default=None, help="seconds between updates")
     parser.add_argument("--minutes", type=float, default=10.0, help="length of the bounded-cost run (0: skip)")
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="override a StreamConfig field, e.g. --set end_silence=0.6 (repeatable)")
     args = parser.parse_args()
 
     from dictate.audio import load_audio
@@ -55,17 +57,20 @@ def main() -> int:
     settings = LiveSettings()
     if args.beam_size:
         settings = LiveSettings(beam_size=args.beam_size, stream=settings.stream)
-    if args.interval:
-        from dataclasses import replace
+    from dataclasses import replace
 
+    if args.interval:
         settings = replace(settings, stream=replace(settings.stream, update_interval=args.interval))
+    for item in args.set:
+        name, value = item.split("=", 1)
+        settings = replace(settings, stream=replace(settings.stream, **{name: float(value)}))
 
     def streamer_for(language):
         return lambda wrap: make_streamer(transcriber, language, settings, vad=StreamingVad(), wrap=wrap)
 
     print(f"machine: {machine()}")
-    print(f"model: {model.name} int8; live beam {settings.beam_size}, update every "
-          f"{settings.stream.update_interval} s, end of utterance after {settings.stream.end_silence} s")
+    print(f"model: {model.name} int8; live beam {settings.beam_size} (last decode {settings.final_beam_size}); "
+          f"{settings.stream}")
     languages = sorted({c.language for c in clips})
     header = f"{'lang':<5} {'first p50':>9} {'commit p50':>10} {'p90':>6} {'cpu/s':>6} {'WER live':>8} " \
              f"{'WER off':>7} {'ratio':>6} {'CER live':>8} {'CER off':>7}"

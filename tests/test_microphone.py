@@ -224,3 +224,17 @@ def test_overflow_is_counted_and_reported(monkeypatch):
     assert source.overflows >= 3
     assert any(s.code == "overflow" for s in statuses)
     assert 1 + len(rest) == 6 - source.overflows
+
+
+def test_a_device_without_16_khz_is_resampled():
+    """48 kHz in, 16 kHz out, the same tone, across block boundaries."""
+    from dictate.microphone import _Resampler
+
+    resample = _Resampler(48_000)
+    t = np.arange(48_000 * 2) / 48_000
+    tone = (0.5 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    out = np.concatenate([resample(tone[i:i + 4800]) for i in range(0, len(tone), 4800)])
+    assert abs(len(out) - 32_000) < 400
+    spectrum = np.abs(np.fft.rfft(out[2000:18000]))
+    peak_hz = np.argmax(spectrum) * 16_000 / 16_000
+    assert abs(peak_hz - 440) < 5

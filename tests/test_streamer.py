@@ -164,3 +164,10 @@ def test_feeding_in_odd_block_sizes_gives_the_same_commits():
         streamer, _ = make()
         results.append(committed(run(audio, streamer, block=block)))
     assert results[0] == results[1] == results[2] == VOCAB[0:15]
+
+
+def test_fuzzy_agreement_lets_near_identical_spellings_agree():
+    a = [Word("hjørn", 0, 1, 1), Word("over", 1, 2, 1), Word("for", 2, 3, 1)]
+    b = [Word("hjørne", 0, 1, 1), Word("over", 1, 2, 1), Word("kirken", 2, 3, 1)]
+    assert agreed_prefix(a, b) == 0
+    assert agreed_prefix(a, b, similarity=80) == 2
