@@ -7,7 +7,6 @@ same path through real PortAudio and ALSA.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys

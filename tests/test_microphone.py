@@ -11,7 +11,6 @@ run on CI, they do not skip.
 from __future__ import annotations
 
 import json
-import queue
 import sys
 import threading
 import types
