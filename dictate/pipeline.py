@@ -39,12 +39,17 @@ class Result:
     audio_seconds: float
 
 
+def apply_utterance(interpreter: Interpreter, note: Note, utterance: Utterance) -> None:
+    """Interpret one utterance and apply its edits: the one path from words to a note."""
+    for edit in interpreter.feed(utterance):
+        note.apply(edit)
+
+
 def build_note(utterances: list[Utterance], settings: Settings, source: str | None = None) -> tuple[Note, list[Notice]]:
     note = Note(layout=settings.layout, language=settings.language, model=settings.model, source=source)
     interpreter = Interpreter(layout=settings.layout, commands=settings.commands, language=settings.language)
     for utterance in utterances:
-        for edit in interpreter.feed(utterance):
-            note.apply(edit)
+        apply_utterance(interpreter, note, utterance)
     return note, interpreter.notices
 
 

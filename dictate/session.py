@@ -13,6 +13,7 @@ import numpy as np
 
 from dictate.interpreter import Interpreter, Notice
 from dictate.note import Note
+from dictate.pipeline import apply_utterance
 from dictate.streamer import Commit, StreamEvent, Streamer
 from dictate.words import Utterance, Word
 
@@ -57,5 +58,4 @@ class LiveSession:
             return
         utterance = Utterance(tuple(self._pending))
         self._pending = []
-        for edit in self.interpreter.feed(utterance):
-            self.note.apply(edit)
+        apply_utterance(self.interpreter, self.note, utterance)
