@@ -23,6 +23,9 @@ MARKS: dict[str, str] = {
     "new_paragraph": "\n\n",
 }
 
+#: Structural commands that act only as a whole utterance, by YAML key.
+UTTERANCE_COMMANDS = ("next_field", "previous_field", "undo", "end_note")
+
 
 @dataclass(frozen=True)
 class CommandSet:
@@ -31,7 +34,19 @@ class CommandSet:
     #: spoken phrase -> mark text, e.g. "punktum" -> "."
     marks: dict[str, str]
     end_note: tuple[str, ...] = ()
+    autotext: tuple[str, ...] = ()
+    next_field: tuple[str, ...] = ()
+    previous_field: tuple[str, ...] = ()
+    undo: tuple[str, ...] = ()
+    #: words after which a mark word is an ordinary noun: "et punktum", "a comma"
+    not_after: tuple[str, ...] = ()
     path: Path | None = None
+
+    def phrases(self) -> dict[str, tuple[str, ...]]:
+        """Every command phrase list by its YAML key, for the linter and the prompt."""
+        return {"heading": self.heading, "autotext": self.autotext, "next_field": self.next_field,
+                "previous_field": self.previous_field, "undo": self.undo, "end_note": self.end_note,
+                "marks": tuple(self.marks)}
 
 
 def load_commands(language: str, directory: Path | None = None) -> CommandSet:
@@ -46,18 +61,25 @@ def load_commands(language: str, directory: Path | None = None) -> CommandSet:
 
 def parse_commands(path: Path) -> CommandSet:
     check = Checker(path)
+    lists = ("autotext", *UTTERANCE_COMMANDS, "not_after")
     root = check.mapping(load_yaml(path), None, None, "", required={"language", "heading", "marks"},
-                         optional={"end_note"})
+                         optional=set(lists))
     marks_map = check.mapping(root["marks"], root, "marks", "marks", required=set(),
                               optional=set(MARKS))
     marks: dict[str, str] = {}
     for name in marks_map:
         for phrase in check.text_list(marks_map, name, f"marks.{name}"):
             marks[phrase.casefold()] = MARKS[name]
+
+    def phrases(key: str) -> tuple[str, ...]:
+        if key not in root:
+            return ()
+        return tuple(p.casefold() for p in check.text_list(root, key, key))
+
     return CommandSet(
         language=check.text(root, "language", "language"),
-        heading=tuple(p.casefold() for p in check.text_list(root, "heading", "heading")),
+        heading=phrases("heading"),
         marks=marks,
-        end_note=tuple(p.casefold() for p in check.text_list(root, "end_note", "end_note")) if "end_note" in root else (),
+        **{key: phrases(key) for key in lists},
         path=path,
     )

@@ -44,6 +44,7 @@ class TemplateError(DictateError):
         self.path = path
         self.line = line
         self.field = field
+        self.detail = message  # the message without the location
         where = ""
         if path:
             where = path + (f":{line}" if line else "")

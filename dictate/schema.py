@@ -26,7 +26,8 @@ class Checker:
     def mapping(self, value: Any, parent: Any, key: str | int | None, field: str,
                 *, required: set[str], optional: set[str]) -> YamlMap:
         if not isinstance(value, YamlMap):
-            raise self.fail("expected a mapping of 'key: value' lines", parent, key, field)
+            where = (parent, key) if parent is not None else (value, None)
+            raise self.fail("expected a mapping of 'key: value' lines", *where, field)
         for name in value:
             if name not in required and name not in optional:
                 allowed = ", ".join(sorted(required | optional))

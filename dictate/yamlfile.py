@@ -69,9 +69,18 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+#: Template files are written by hand; anything bigger is a mistake (a log or a
+#: database dump saved under the wrong name) and would only slow the start.
+MAX_BYTES = 1024 * 1024
+
+
 def load_yaml(path: Path) -> Any:
     """Load one YAML document strictly; raise TemplateError naming file and line."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise TemplateError(f"file is too large for a template ({size / 1e6:.1f} MB; the limit "
+                                f"is {MAX_BYTES // 1024} KB)", path=str(path))
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise TemplateError("file not found", path=str(path)) from None
@@ -82,6 +91,8 @@ def load_yaml(path: Path) -> Any:
         raise TemplateError(f"cannot read: {exc.strerror}", path=str(path)) from None
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strict SafeLoader subclass
+    except RecursionError:
+        raise TemplateError("nested too deeply to be a template", path=str(path)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
