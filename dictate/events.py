@@ -42,8 +42,12 @@ def status(item: SourceStatus, t: float) -> str:
                   "t": round(t, 3), "code": item.code, "message": item.message})
 
 
-def notice(message: str, at: float) -> str:
-    return _line({"type": "notice", "t": round(at, 3), "message": message})
+def notice(message: str, at: float, choices: tuple[str, ...] = ()) -> str:
+    """`choices`: auto-text ids offered when a trigger was a near tie between them."""
+    data: dict[str, Any] = {"type": "notice", "t": round(at, 3), "message": message}
+    if choices:
+        data["choices"] = list(choices)
+    return _line(data)
 
 
 def final_note(note: Note) -> str:

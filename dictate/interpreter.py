@@ -1,24 +1,35 @@
-"""Turn recognised utterances into note edits: text, punctuation, headings.
-
-Pure functions of the words and the template definitions; no audio, no I/O.
+"""Turn recognised utterances into note edits. Pure: no audio, no I/O.
 
 - Spoken marks ("punktum", "komma", "ny linje") become punctuation wherever
-  they stand as words.
-- A heading command ("overskrift ernæring") is recognised only at the start of
-  an utterance or sentence, so "hun skrev en overskrift" stays text. The name
-  is fuzzy-matched (rapidfuzz) against the layout's headings and aliases.
+  they stand as words, except after an article ("et punktum"), where they are
+  nouns.
+- Structural commands (auto-text, next/previous field, undo, end note) act only
+  when they are a whole utterance or a whole sentence of one, the way Dragon
+  separates commands by pauses: "hun har fortrudt" stays text.
+- A heading command ("overskrift ernæring") acts at the start of an utterance
+  or sentence, and may be followed by text in the same breath.
+- Auto-text triggers are fuzzy-matched (rapidfuzz); a trigger is inserted only
+  when it scores above a threshold and beats every other auto-text by a
+  margin. Near ties are offered as a choice, never inserted.
+- Numbers in words become digits and units their abbreviations (numbers.py);
+  near-miss care terms are snapped to the vocabulary (correction.py).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
+from dictate.autotexts import AutoText
 from dictate.commands import CommandSet
-from dictate.edits import AddMark, AddWord, Edit, EndNote, GoToSection
+from dictate.correction import Corrector
+from dictate.edits import (AddMark, AddWord, Edit, EndNote, GoToSection, InsertAutoText, NextField,
+                           PreviousField, Undo)
 from dictate.layouts import Layout
+from dictate.numbers import find_numbers
 from dictate.words import Utterance, Word
 
 #: Minimum rapidfuzz ratio for the command word itself ("overskrif" still counts).
@@ -32,10 +43,26 @@ LOOSE_KEYWORD_THRESHOLD = 60.0
 LOOSE_HEADING_THRESHOLD = 88.0
 #: Longest heading name, in words, that is tried after the command word.
 MAX_HEADING_WORDS = 6
+#: An auto-text trigger must score this much, and beat the best trigger of any
+#: other auto-text by MARGIN; otherwise the candidates are offered as a choice.
+AUTOTEXT_THRESHOLD = 78.0
+AUTOTEXT_MARGIN = 8.0
+#: Abbreviations whose period does not end a sentence ("kl. 8").
+ABBREVIATIONS = frozenset({"kl", "ca", "evt", "pga", "mht", "inkl", "dvs", "fx", "bl.a", "dr", "mr", "mrs"})
 
 _SPLIT = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
 _NON_WORD = re.compile(r"[^\w ]+")
 _SENTENCE_END = ".?!"
+
+
+def command_threshold(length: int) -> float:
+    """Long command phrases may differ by a few more letters than short ones.
+
+    One wrong letter in a seven-letter command ("and note" for "end note",
+    "slæt det") scores about 86 and must still count; "fortrudt" against
+    "fortryd" scores 80 and must not.
+    """
+    return 85.0 if length <= 12 else 82.0
 
 
 @dataclass(frozen=True)
@@ -51,7 +78,9 @@ class _Token:
 
     @property
     def ends_sentence(self) -> bool:
-        return any(c in self.trail for c in _SENTENCE_END)
+        if not any(c in self.trail for c in _SENTENCE_END):
+            return False
+        return self.core.casefold() not in ABBREVIATIONS
 
     @property
     def display(self) -> str:
@@ -60,14 +89,22 @@ class _Token:
 
 @dataclass(frozen=True)
 class Notice:
-    """Something the person should know, without any transcript text in it."""
+    """Something the person should know, without any transcript text in it.
+
+    `choices` holds auto-text ids when a trigger was a near tie between them.
+    """
 
     at: float
     message: str
+    choices: tuple[str, ...] = ()
 
 
 def _normalise(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
+
+
+def _squash(text: str) -> str:
+    return _normalise(text).replace(" ", "")
 
 
 def _tokens(utterance: Utterance) -> list[_Token]:
@@ -83,30 +120,124 @@ def _tokens(utterance: Utterance) -> list[_Token]:
     return tokens
 
 
+def _sentences(tokens: list[_Token]) -> list[list[_Token]]:
+    sentences: list[list[_Token]] = [[]]
+    for token in tokens:
+        sentences[-1].append(token)
+        if token.ends_sentence:
+            sentences.append([])
+    return [s for s in sentences if s]
+
+
 @dataclass
 class Interpreter:
     layout: Layout
     commands: CommandSet
     language: str
+    autotexts: Sequence[AutoText] = ()
+    corrector: Corrector | None = None
     notices: list[Notice] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # Longest phrases first so "ny linje" wins over a one-word phrase.
         self._marks = sorted(((tuple(_normalise(p).split()), m) for p, m in self.commands.marks.items()),
                              key=lambda item: -len(item[0]))
+        self._not_after = frozenset(_normalise(w) for w in self.commands.not_after)
         self._keywords = [tuple(_normalise(p).split()) for p in self.commands.heading]
-        self._end_note = [_normalise(p) for p in self.commands.end_note]
+        self._autotext_keywords = [_squash(p) for p in self.commands.autotext if _squash(p)]
+        self._whole: list[tuple[str, Edit]] = []
+        for phrases, edit in ((self.commands.end_note, EndNote()), (self.commands.undo, Undo()),
+                              (self.commands.next_field, NextField()),
+                              (self.commands.previous_field, PreviousField())):
+            self._whole += [(_squash(p), edit) for p in phrases if _squash(p)]
         self._names: list[tuple[str, str]] = []  # (normalised spoken name, section key)
         for section in self.layout.all_sections:
             for name in section.spoken_names(self.language):
                 self._names.append((_normalise(name), section.key))
+        self._section_keys = {s.key for s in self.layout.all_sections}
+        self._triggers: list[str] = []
+        self._trigger_owner: list[AutoText] = []
+        for autotext in self.autotexts:
+            for trigger in autotext.triggers.get(self.language, ()):
+                if _squash(trigger):
+                    self._triggers.append(_squash(trigger))
+                    self._trigger_owner.append(autotext)
 
     def feed(self, utterance: Utterance) -> list[Edit]:
         """The edits for one utterance, in order."""
-        tokens = _tokens(utterance)
-        if self._is_end_note(tokens):
-            return [EndNote()]
         edits: list[Edit] = []
+        for sentence in _sentences(_tokens(utterance)):
+            command = self._whole_sentence_command(sentence)
+            if command is not None:
+                edits += command
+                if any(isinstance(e, EndNote) for e in command):
+                    break  # what follows "afslut notat" is not part of the note
+                continue
+            edits += self._text(sentence)
+        return edits
+
+    # -- whole-sentence commands --------------------------------------------------
+
+    def _whole_sentence_command(self, sentence: list[_Token]) -> list[Edit] | None:
+        spoken = "".join(t.norm.replace(" ", "") for t in sentence)
+        if not spoken:
+            return None
+        if self._whole:
+            threshold = command_threshold(len(spoken))
+            best = max(self._whole, key=lambda item: fuzz.ratio(spoken, item[0]))
+            if fuzz.ratio(spoken, best[0]) >= threshold:
+                return [best[1]]
+        return self._autotext_command(sentence)
+
+    def _autotext_command(self, sentence: list[_Token]) -> list[Edit] | None:
+        if not self._autotext_keywords:
+            return None
+        words = [t.norm.replace(" ", "") for t in sentence]
+        rest: str | None = None
+        best_keyword = 0.0
+        for keyword in self._autotext_keywords:
+            # "auto tekst" arrives as one, two or three words.
+            for n in range(1, min(3, len(words) - 1) + 1):
+                score = fuzz.ratio("".join(words[:n]), keyword)
+                if score >= KEYWORD_THRESHOLD and score > best_keyword:
+                    best_keyword, rest = score, "".join(words[n:])
+            # ... or glued to the trigger: "autotekstsårpleje".
+            if rest is None and words[0].startswith(keyword) and len(words[0]) > len(keyword):
+                best_keyword, rest = 100.0, words[0][len(keyword):] + "".join(words[1:])
+        if rest is None:
+            return None
+        at = sentence[0].word.start
+        if not rest:
+            self._notice(at, "an auto-text command without a trigger")
+            return []
+        found = process.extract(rest, self._triggers, scorer=fuzz.ratio,
+                                score_cutoff=AUTOTEXT_THRESHOLD - AUTOTEXT_MARGIN, limit=12)
+        by_autotext: dict[str, tuple[float, AutoText]] = {}
+        for _, score, index in found:
+            owner = self._trigger_owner[index]
+            if owner.id not in by_autotext or score > by_autotext[owner.id][0]:
+                by_autotext[owner.id] = (score, owner)
+        ranked = sorted(by_autotext.values(), key=lambda item: -item[0])
+        if not ranked or ranked[0][0] < AUTOTEXT_THRESHOLD:
+            self._notice(at, "an auto-text command that matches no auto-text")
+            return []
+        score, autotext = ranked[0]
+        close = [a.id for s, a in ranked if score - s < AUTOTEXT_MARGIN]
+        if len(close) > 1:
+            self._notice(at, "an auto-text trigger that matches several auto-texts; choose one",
+                         choices=tuple(close))
+            return []
+        section = autotext.section_for(self.layout.id, self._section_keys)
+        if section is None:
+            self._notice(at, f"auto-text '{autotext.id}' names no section of layout '{self.layout.id}'; "
+                             "inserted where you are")
+        return [InsertAutoText(autotext, section)]
+
+    # -- text, headings, marks and numbers ----------------------------------------
+
+    def _text(self, tokens: list[_Token]) -> list[Edit]:
+        edits: list[Edit] = []
+        numbers = {span.start: span for span in find_numbers([t.display for t in tokens], self.language)}
         i = 0
         sentence_start = True
         while i < len(tokens):
@@ -117,6 +248,15 @@ class Interpreter:
                     edits.append(GoToSection(key))
                     sentence_start = tokens[i - 1].ends_sentence or i >= len(tokens)
                     continue
+            span = numbers.get(i)
+            if span is not None:
+                covered = [t.word for t in tokens[span.start:span.end]]
+                merged = Word(span.text, covered[0].start, covered[-1].end,
+                              min(w.probability for w in covered))
+                edits.append(AddWord(merged, span.text))
+                sentence_start = tokens[span.end - 1].ends_sentence
+                i = span.end
+                continue
             mark = self._match_mark(tokens, i)
             if mark is not None:
                 symbol, i = mark
@@ -125,22 +265,38 @@ class Interpreter:
                 continue
             token = tokens[i]
             if token.core:
-                edits.append(AddWord(token.word, token.display))
-            elif token.trail.strip():
-                # Punctuation the recogniser wrote as a separate token.
-                edits.append(AddMark(token.trail.strip()[0]))
-            sentence_start = token.ends_sentence
-            i += 1
+                edit, i = self._word(tokens, i, numbers)
+                edits.append(edit)
+            else:
+                if token.trail.strip():
+                    # Punctuation the recogniser wrote as a separate token.
+                    edits.append(AddMark(token.trail.strip()[0]))
+                i += 1
+            sentence_start = tokens[i - 1].ends_sentence
         return edits
 
-    # -- matching ------------------------------------------------------------
-
-    def _is_end_note(self, tokens: list[_Token]) -> bool:
-        """Only a whole utterance ends the note, never the words inside a sentence."""
-        spoken = " ".join(t.norm for t in tokens if t.norm)
-        return bool(spoken) and any(fuzz.ratio(spoken, p) >= KEYWORD_THRESHOLD for p in self._end_note)
+    def _word(self, tokens: list[_Token], i: int, numbers: dict) -> tuple[AddWord, int]:
+        """One dictated word, snapped to the vocabulary when it clearly is a care term."""
+        token = tokens[i]
+        if self.corrector is not None:
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if (nxt is not None and nxt.core and not token.trail and not nxt.lead and i + 1 not in numbers
+                    and self.corrector.correct(token.core) is None):
+                fix = self.corrector.correct_pair(token.core, nxt.core)
+                if fix is not None:
+                    word = Word(fix.term, token.word.start, nxt.word.end,
+                                min(token.word.probability, nxt.word.probability))
+                    return AddWord(word, f"{token.lead}{fix.term}{nxt.trail}",
+                                   corrected_from=f"{token.core} {nxt.core}", score=fix.score), i + 2
+            fix = self.corrector.correct(token.core)
+            if fix is not None:
+                return AddWord(token.word, f"{token.lead}{fix.term}{token.trail}", corrected_from=token.core,
+                               score=fix.score), i + 1
+        return AddWord(token.word, token.display), i + 1
 
     def _match_mark(self, tokens: list[_Token], i: int) -> tuple[str, int] | None:
+        if i > 0 and tokens[i - 1].norm in self._not_after and not tokens[i - 1].trail:
+            return None  # "et punktum", "a comma": a noun, not a command
         for phrase, symbol in self._marks:
             n = len(phrase)
             window = tokens[i:i + n]
@@ -172,9 +328,9 @@ class Interpreter:
             return None
         keyword_score, after_keyword = keyword
         strict = keyword_score >= KEYWORD_THRESHOLD
-        if tokens[after_keyword - 1].ends_sentence:
+        if tokens[after_keyword - 1].ends_sentence or after_keyword >= len(tokens):
             if strict:
-                self._notice(tokens[i], "a heading command without a heading name")
+                self._notice(tokens[i].word.start, "a heading command without a heading name")
             return None
         best: tuple[float, int, str] | None = None
         for n in range(1, MAX_HEADING_WORDS + 1):
@@ -196,11 +352,10 @@ class Interpreter:
                 return None  # a sentence that merely starts like a command: text
         if best is None:
             if strict:
-                self._notice(tokens[i], f"a heading command that matches no heading in layout "
-                                        f"'{self.layout.id}'")
+                self._notice(tokens[i].word.start, f"a heading command that matches no heading in layout "
+                                                   f"'{self.layout.id}'")
             return None
         return best[2], after_keyword + best[1]
 
-    def _notice(self, token: _Token, message: str) -> None:
-        self.notices.append(Notice(at=token.word.start, message=message))
-
+    def _notice(self, at: float, message: str, choices: tuple[str, ...] = ()) -> None:
+        self.notices.append(Notice(at=at, message=message, choices=choices))

@@ -6,13 +6,16 @@ method, so tests can drive the same path with a deterministic fake.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
 from dictate.audio import DecodedAudio
+from dictate.autotexts import AutoText
 from dictate.commands import CommandSet
+from dictate.correction import Corrector
 from dictate.interpreter import Interpreter, Notice
 from dictate.layouts import Layout
 from dictate.note import ModelRef, Note
@@ -30,6 +33,29 @@ class Settings:
     commands: CommandSet
     language: str
     model: ModelRef | None = None
+    autotexts: Sequence[AutoText] = ()
+    #: vocabulary terms for the recogniser's prompt and the correction pass
+    terms: Sequence[str] = ()
+    #: (vocabulary id, number of terms), for the note's metadata
+    vocabularies: tuple[tuple[str, int], ...] = ()
+    correct: bool = True
+    _corrector: list[Corrector] = field(default_factory=list, compare=False, repr=False)
+
+    def corrector(self) -> Corrector | None:
+        """Built once per settings: indexing thousands of terms is not free."""
+        if not self.correct or not self.terms:
+            return None
+        if not self._corrector:
+            self._corrector.append(Corrector.from_terms(self.terms))
+        return self._corrector[0]
+
+    def interpreter(self) -> Interpreter:
+        return Interpreter(layout=self.layout, commands=self.commands, language=self.language,
+                           autotexts=self.autotexts, corrector=self.corrector())
+
+    def new_note(self, source: str | None = None) -> Note:
+        return Note(layout=self.layout, language=self.language, model=self.model, source=source,
+                    vocabularies=self.vocabularies)
 
 
 @dataclass
@@ -40,20 +66,22 @@ class Result:
 
 
 def apply_utterance(interpreter: Interpreter, note: Note, utterance: Utterance) -> None:
-    """Interpret one utterance and apply its edits: the one path from words to a note."""
-    for edit in interpreter.feed(utterance):
-        note.apply(edit)
+    """Interpret one utterance and apply its edits as one undoable group: the one path from words to a note."""
+    edits = interpreter.feed(utterance)
+    if edits:
+        note.apply(edits)
 
 
 def build_note(utterances: list[Utterance], settings: Settings, source: str | None = None) -> tuple[Note, list[Notice]]:
-    note = Note(layout=settings.layout, language=settings.language, model=settings.model, source=source)
-    interpreter = Interpreter(layout=settings.layout, commands=settings.commands, language=settings.language)
+    note = settings.new_note(source)
+    interpreter = settings.interpreter()
     for utterance in utterances:
         apply_utterance(interpreter, note, utterance)
     return note, interpreter.notices
 
 
-def transcribe_audio(audio: DecodedAudio, transcriber: Transcriber, settings: Settings) -> Result:
-    utterances = transcriber.transcribe(audio.samples, settings.language)
+def transcribe_audio(audio: DecodedAudio, transcriber: Transcriber, settings: Settings,
+                     hotwords: str | None = None) -> Result:
+    utterances = transcriber.transcribe(audio.samples, settings.language, hotwords=hotwords)
     note, notices = build_note(utterances, settings, source=str(audio.path))
     return Result(note=note, notices=notices, audio_seconds=audio.duration)

@@ -56,8 +56,40 @@ def to_dict(note: Note) -> dict[str, Any]:
                     for token in section.words
                     if token.word is not None
                 ],
+                "fields": [
+                    {
+                        "autotext": slot.autotext,
+                        "name": slot.name,
+                        "label": slot.label,
+                        "value": slot.text or None,
+                        "filled": slot.filled,
+                        "how": slot.how if slot.filled else None,
+                    }
+                    for slot in section.slots
+                ],
             }
             for section in note.filled_sections()
+        ],
+        "metadata": metadata(note),
+    }
+
+
+def metadata(note: Note) -> dict[str, Any]:
+    """What shaped the note: templates used, fields left unfilled, words the vocabulary corrected."""
+    return {
+        "templates": {
+            "layout": {"id": note.layout.id, "version": note.layout.version},
+            "autotexts": [{"id": ident, "version": version} for ident, version in note.autotexts_used()],
+            "vocabularies": [{"id": ident, "terms": count} for ident, count in note.vocabularies],
+        },
+        "unfilled_fields": [
+            {"section": section.key, "autotext": slot.autotext, "name": slot.name, "label": slot.label}
+            for section, slot in note.unfilled_fields()
+        ],
+        "corrections": [
+            {"heard": c.heard, "written": c.written, "score": c.score, "section": c.section,
+             "start": round(c.start, 3)}
+            for c in note.corrections()
         ],
     }
 

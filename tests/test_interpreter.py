@@ -141,8 +141,8 @@ def test_danish_spoken_punctuation(spoken, text):
 @pytest.mark.parametrize("spoken, text", [
     ("she ate well period", "She ate well."),
     ("breakfast comma then a walk full stop", "Breakfast, then a walk."),
-    ("line one new line line two", "Line one\nLine two"),
-    ("line one newline line two", "Line one\nLine two"),
+    ("first line new line second line", "First line\nSecond line"),
+    ("first line newline second line", "First line\nSecond line"),
     ("is she in pain question mark", "Is she in pain?"),
 ])
 def test_english_spoken_punctuation(spoken, text):

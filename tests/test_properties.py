@@ -1,0 +1,85 @@
+"""Property-based tests: no input makes the loader or the interpreter crash."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dictate.autotexts import parse_autotext
+from dictate.catalog import load_catalog
+from dictate.commands import parse_commands
+from dictate.errors import TemplateError
+from dictate.layouts import parse_layout
+from dictate.pipeline import Settings
+from dictate.vocabulary import parse_vocabulary
+from dictate.words import Utterance, Word
+
+CATALOG = load_catalog()
+SETTINGS = Settings(layout=CATALOG.layouts["fsiii"], commands=CATALOG.commands["da"], language="da",
+                    autotexts=CATALOG.autotexts_for("da"), terms=CATALOG.terms("da"))
+
+# Pieces of real template files, so that generated documents are often nearly valid.
+YAML_BITS = ["id: x\n", "version: '1'\n", "title: T\n", "triggers: [a b]\n", "heading: I4\n", "text: 'A {f}.'\n",
+             "fields:\n  f:\n    label: F\n", "  default: 12:30\n", "language: da\n", "terms: [Panodil]\n",
+             "sections:\n  - key: A\n    heading: B\n", "name: n\n", "marks: {period: [punktum]}\n", "- ",
+             ": ", "{", "}", "[", "]", "&a ", "*a ", "!!python/object:os.system ", "\t", "'", '"', "\n", "#",
+             "{@x}", "{{", "ø", "\x00", "%YAML 1.1\n", "---\n"]
+
+PARSERS = (parse_autotext, parse_layout, parse_commands, parse_vocabulary)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(YAML_BITS), st.text(max_size=20)), max_size=25))
+def test_the_loaders_raise_only_template_errors(bits):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.yaml"
+        path.write_text("".join(bits), encoding="utf-8", errors="surrogatepass")
+        for parse in PARSERS:
+            try:
+                parse(path)
+            except TemplateError as exc:
+                assert exc.path == str(path) and exc.detail
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(["layouts", "commands", "autotexts", "vocabulary"]),
+                       st.lists(st.one_of(st.sampled_from(YAML_BITS), st.text(max_size=10)), max_size=15),
+                       max_size=4))
+def test_the_catalog_never_raises(files):
+    with tempfile.TemporaryDirectory() as folder:
+        for sub, bits in files.items():
+            (Path(folder) / sub).mkdir()
+            (Path(folder) / sub / "f.yaml").write_text("".join(bits), encoding="utf-8", errors="surrogatepass")
+        catalog = load_catalog(Path(folder))
+        assert all(str(p) for p in catalog.problems)
+
+
+SPOKEN = ["punktum", "komma", "ny", "linje", "nyt", "afsnit", "overskrift", "ernæring", "autotekst", "sårpleje",
+          "næste", "felt", "forrige", "slet", "det", "fortryd", "afslut", "notat", "et", "en", "hundrede", "og",
+          "fyrre", "over", "halvfems", "klokken", "halv", "otte", "komma", "fem", "grader", "milligram",
+          "Panodyl", "tryk", "sår", "Borgeren", "sover.", "Ja,", "-", ".", "?", "38,5", "140/90", "kl.", ""]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.sampled_from(SPOKEN), st.text(max_size=8)), max_size=14), max_size=8))
+def test_the_interpreter_and_note_take_any_words(utterances):
+    interpreter = SETTINGS.interpreter()
+    note = SETTINGS.new_note()
+    t = 0.0
+    for texts in utterances:
+        words = []
+        for text in texts:
+            words.append(Word(text, t, t + 0.2, 0.8))
+            t += 0.3
+        note.apply(interpreter.feed(Utterance(tuple(words))))
+    for section in note.sections.values():
+        assert isinstance(section.text, str)
+    # Undo as many times as there were utterances brings back an empty note.
+    from dictate.edits import Undo
+
+    for _ in range(len(note.history) + 1):
+        note.apply([Undo()])
+    assert note.is_empty or note.finished
