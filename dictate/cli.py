@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from dictate import __version__
-from dictate.errors import DictateError, TemplateError
+from dictate.errors import DictateError
 from dictate.exit_codes import ExitCode
 
 log = logging.getLogger("dictate")
@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="model: 'base' (embedded), a NAME in models/, or a model directory")
     t.add_argument("--beam-size", type=int, default=5, help="beam search width (default: 5)")
     t.add_argument("--pretty", action="store_true", help="indent JSON (default: one note per line)")
+    _template_options(t)
     _verbosity(t)
 
     li = commands.add_parser("listen", help="live dictation, headless: events or a note on stdout",
@@ -69,7 +70,19 @@ def build_parser() -> argparse.ArgumentParser:
     li.add_argument("--language", "-l", default="da", help="spoken language (default: da)")
     li.add_argument("--layout", default="fsiii", help="note layout (default: fsiii)")
     li.add_argument("--model", "-m", default="base", help="model, as for transcribe")
+    _template_options(li)
     _verbosity(li)
+
+    tp = commands.add_parser("templates", help="check or list the coordinators' template files",
+                             description="Check or list layouts, command words, auto-texts and vocabulary.")
+    tsub = tp.add_subparsers(dest="templates_command", metavar="ACTION", required=True)
+    tc = tsub.add_parser("check", help="list every problem in the template files; exit 1 if any error")
+    tc.add_argument("directory", nargs="?", metavar="DIR", help="templates folder (default: the one in use)")
+    _verbosity(tc)
+    tl = tsub.add_parser("list", help="show what is loaded")
+    tl.add_argument("directory", nargs="?", metavar="DIR", help="templates folder (default: the one in use)")
+    tl.add_argument("--language", "-l", default="da", help="language of titles and triggers (default: da)")
+    _verbosity(tl)
 
     dv = commands.add_parser("devices", help="list the audio input devices")
     _verbosity(dv)
@@ -77,6 +90,16 @@ def build_parser() -> argparse.ArgumentParser:
     m = commands.add_parser("models", help="list the models --model can use")
     _verbosity(m)
     return parser
+
+
+def _template_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--templates", metavar="DIR",
+                        help="templates folder (default: $DICTATE_TEMPLATES, else the shipped templates)")
+    parser.add_argument("--no-vocabulary", action="store_true",
+                        help="do not correct near-miss words to the care vocabulary")
+    parser.add_argument("--hints", action="store_true",
+                        help="give the speech model the auto-text triggers and vocabulary as hints (off by "
+                             "default: with the stock base model they make Danish worse)")
 
 
 def _verbosity(parser: argparse.ArgumentParser) -> None:
@@ -118,16 +141,34 @@ class _Output:
         self.closed = True
 
 
+def _load_templates(args: argparse.Namespace):  # noqa: ANN202
+    """The catalog in use; broken files are reported and skipped, the rest loads."""
+    from dictate.catalog import load_catalog
+
+    catalog = load_catalog(Path(args.templates) if args.templates else None)
+    for problem in catalog.problems:
+        log.warning("%s", problem)
+    if catalog.errors:
+        log.warning("%d template problem(s): the files concerned are skipped (see `dictate templates "
+                    "check`)", len(catalog.errors))
+    return catalog
+
+
 def _prepare(args: argparse.Namespace, beam_size: int = 5):  # noqa: ANN202
-    """Layout, model, language and commands, checked in order of cost. Raises DictateError."""
-    from dictate.commands import CommandSet, load_commands
+    """Templates, model, language and commands, checked in order of cost. Raises DictateError.
+
+    Returns the settings, the transcriber and the hotwords for the recogniser.
+    """
+    from dictate.commands import CommandSet
     from dictate.layouts import load_layout
     from dictate.models import resolve_model
     from dictate.note import ModelRef
     from dictate.pipeline import Settings
+    from dictate.prompt import build_hotwords
 
     language = args.language.strip().lower()
-    layout = load_layout(args.layout)
+    catalog = _load_templates(args)
+    layout = catalog.layouts.get(args.layout) or load_layout(args.layout, catalog.directory / "layouts")
     model = resolve_model(args.model)
     from dictate.whisper import DecodeOptions, WhisperTranscriber
 
@@ -137,16 +178,26 @@ def _prepare(args: argparse.Namespace, beam_size: int = 5):  # noqa: ANN202
     if language not in transcriber.languages:
         raise DictateError(f"'{language}' is not a language the model knows; use a code such as da, en, "
                            f"sv, de (all: {' '.join(transcriber.languages)})", exit_code=ExitCode.USAGE)
-    try:
-        commands = load_commands(language)
-    except TemplateError as exc:
-        if exc.exit_code != ExitCode.USAGE:
-            raise
+    commands = catalog.commands.get(language)
+    if commands is None:
         log.warning("no spoken commands for language '%s': the text is kept as spoken", language)
         commands = CommandSet(language=language, heading=(), marks={})
+    use_vocabulary = not args.no_vocabulary
+    vocabularies = [v for v in catalog.vocabularies.values() if v.language == language] if use_vocabulary else []
+    autotexts = catalog.autotexts_for(language)
+    terms = catalog.terms(language) if use_vocabulary else []
     settings = Settings(layout=layout, commands=commands, language=language,
-                        model=ModelRef(name=model.name, sha256=model.sha256))
-    return settings, transcriber
+                        model=ModelRef(name=model.name, sha256=model.sha256), autotexts=autotexts,
+                        terms=terms, vocabularies=tuple((v.id, len(v.terms)) for v in vocabularies))
+    hotwords = None
+    if args.hints:
+        hotwords = build_hotwords(commands, autotexts, catalog.terms(language), language,
+                                  lambda text: transcriber.count_tokens(text, language))
+    log.debug("%d auto-text(s), %d vocabulary term(s) for '%s'", len(autotexts), len(terms), language)
+    if hotwords:
+        # Template words only, never transcript text.
+        log.debug("hints: %d tokens of auto-text triggers and vocabulary", transcriber.count_tokens(hotwords, language))
+    return settings, transcriber, hotwords
 
 
 def _transcribe(args: argparse.Namespace) -> int:
@@ -154,7 +205,7 @@ def _transcribe(args: argparse.Namespace) -> int:
     from dictate.pipeline import transcribe_audio
     from dictate.render import RENDERERS, to_json
 
-    settings, transcriber = _prepare(args, beam_size=args.beam_size)
+    settings, transcriber, hotwords = _prepare(args, beam_size=args.beam_size)
 
     if args.format == "json":
         render = (lambda note: to_json(note, indent=2)) if args.pretty else to_json
@@ -168,7 +219,7 @@ def _transcribe(args: argparse.Namespace) -> int:
         try:
             audio = load_audio(Path(name))
             began = time.perf_counter()
-            result = transcribe_audio(audio, transcriber, settings)
+            result = transcribe_audio(audio, transcriber, settings, hotwords=hotwords)
         except DictateError as exc:
             log.error("%s", exc.message)
             failed += 1
@@ -196,9 +247,7 @@ def _listen(args: argparse.Namespace) -> int:
     import signal
 
     from dictate import events
-    from dictate.interpreter import Interpreter
-    from dictate.live import make_streamer
-    from dictate.note import Note
+    from dictate.live import LiveSettings, make_streamer
     from dictate.render import to_text
     from dictate.session import LiveSession
     from dictate.sources import FileSource, SourceStatus
@@ -236,14 +285,14 @@ def _listen(args: argparse.Namespace) -> int:
         from dictate.microphone import MicrophoneSource
 
         source = MicrophoneSource(device=args.device, on_status=on_status)
-    settings, transcriber = _prepare(args)
+    settings, transcriber, hotwords = _prepare(args)
     from dictate.whisper import StreamingVad
 
-    note = Note(layout=settings.layout, language=settings.language, model=settings.model,
-                source=source.description.get("path") or source.description.get("device"))
+    note = settings.new_note(source.description.get("path") or source.description.get("device"))
+    live = LiveSettings(hotwords=(lambda: hotwords) if hotwords else None)
     session = LiveSession(
-        streamer=make_streamer(transcriber, settings.language, vad=StreamingVad()),
-        interpreter=Interpreter(layout=settings.layout, commands=settings.commands, language=settings.language),
+        streamer=make_streamer(transcriber, settings.language, live, vad=StreamingVad()),
+        interpreter=settings.interpreter(),
         note=note,
     )
     # SIGTERM (a service manager, an integrator's timeout) ends the session like Ctrl-C.
@@ -289,7 +338,45 @@ def _emit_all(emit, events, session, stream_events) -> None:  # noqa: ANN001
         emit(events.stream_event(event))
     for notice in session.new_notices():
         log.warning("%s at %.1f s", notice.message, notice.at)
-        emit(events.notice(notice.message, notice.at))
+        emit(events.notice(notice.message, notice.at, notice.choices))
+
+
+def _templates(args: argparse.Namespace) -> int:
+    from dictate.catalog import load_catalog
+
+    catalog = load_catalog(Path(args.directory) if args.directory else None)
+    if args.templates_command == "check":
+        for problem in catalog.problems:
+            print(problem)
+        errors = len(catalog.errors)
+        warnings = len(catalog.problems) - errors
+        print(f"{catalog.directory}: {len(catalog.layouts)} layout(s), {len(catalog.commands)} command "
+              f"file(s), {len(catalog.autotexts)} auto-text(s), {len(catalog.vocabularies)} vocabulary "
+              f"file(s) loaded; {errors} error(s), {warnings} warning(s)")
+        return ExitCode.FAILURE if errors else ExitCode.OK
+    for problem in catalog.problems:
+        log.warning("%s", problem)
+    language = args.language
+    print(f"Templates in {catalog.directory}")
+    print("\nLayouts:")
+    for layout in catalog.layouts.values():
+        print(f"  {layout.id} (version {layout.version}): {layout.name(language)}, "
+              f"{len(layout.sections)} section(s)")
+    print("\nSpoken commands:")
+    for commands in catalog.commands.values():
+        print(f"  {commands.language}: heading {', '.join(commands.heading)}; auto-text "
+              f"{', '.join(commands.autotext) or '-'}; undo {', '.join(commands.undo) or '-'}")
+    print("\nAuto-texts:")
+    for autotext in sorted(catalog.autotexts.values(), key=lambda a: a.id):
+        triggers = ", ".join(autotext.triggers.get(language, ())) or "(none in this language)"
+        headings = ", ".join(f"{k}: {v}" if k != "*" else v for k, v in autotext.headings.items())
+        fields = len(autotext.fields)
+        print(f"  {autotext.id} (version {autotext.version}): {autotext.title(language)} - say: {triggers} "
+              f"- under {headings}; {fields} field(s)")
+    print("\nVocabulary:")
+    for vocabulary in catalog.vocabularies.values():
+        print(f"  {vocabulary.id} ({vocabulary.language}): {vocabulary.title}, {len(vocabulary.terms)} term(s)")
+    return ExitCode.FAILURE if catalog.errors else ExitCode.OK
 
 
 def _devices(args: argparse.Namespace) -> int:
@@ -336,6 +423,8 @@ def main(argv: list[str] | None = None) -> int:
             return int(_listen(args))
         if args.command == "devices":
             return int(_devices(args))
+        if args.command == "templates":
+            return int(_templates(args))
     except DictateError as exc:
         log.error("%s", exc.message)
         return int(exc.exit_code)

@@ -122,9 +122,7 @@ class WhisperTranscriber:
         features = model.feature_extractor(padded)
         frames = features.shape[-1] - features.shape[-1] % 2
         encoder_output = model.encode(features[:, :frames])
-        previous = tokenizer.encode(" " + prompt.strip()) if prompt.strip() else []
-        prompt_tokens = model.get_prompt(tokenizer, previous[-(model.max_length // 2 - 1):],
-                                         without_timestamps=True, hotwords=hotwords)
+        prompt_tokens = self.prompt_tokens(language, prompt, hotwords)
         seconds = len(audio) / 16_000
         result = model.model.generate(
             encoder_output, [prompt_tokens],
@@ -150,9 +148,10 @@ class WhisperTranscriber:
             return []
         alignment = model.find_alignment(tokenizer, [tokens], encoder_output, frames)[0]
         merge_punctuations(alignment, "\"'“¿([{-", "\"'.。,，!！?？:：”)]}、")
+        # A word that starts in the padding after the audio was not said.
         return [Word(text=w["word"].strip(), start=float(w["start"]), end=min(float(w["end"]), seconds),
                      probability=float(w["probability"]))
-                for w in alignment if w["word"].strip()]
+                for w in alignment if w["word"].strip() and float(w["start"]) < seconds]
 
     def _tokenizer(self, language: str):  # noqa: ANN202 - faster_whisper Tokenizer
         cached = self._tokenizers.get(language)
@@ -173,6 +172,31 @@ class WhisperTranscriber:
             log.info("dropped a probable non-speech segment at %.1f s", segment.start)
             return False
         return True
+
+    def prompt_tokens(self, language: str, prompt: str = "", hotwords: str | None = None) -> list[int]:
+        """The decoder prompt: hints, committed text and the start-of-transcript tokens.
+
+        Hotwords and committed text share Whisper's 223 prompt tokens; the
+        committed text gives way, oldest first, so that the answer still fits
+        in the 448-token window.
+        """
+        model = self._model
+        tokenizer = self._tokenizer(language)
+        limit = model.max_length // 2 - 1
+        hint = tokenizer.encode(" " + hotwords.strip())[:limit] if hotwords and hotwords.strip() else []
+        previous = tokenizer.encode(" " + prompt.strip()) if prompt.strip() else []
+        room = limit - len(hint)
+        return model.get_prompt(tokenizer, previous[-room:] if room > 0 else [], without_timestamps=True,
+                                hotwords=hotwords if hint else None)
+
+    def decode_text(self, tokens: list[int], language: str = "da") -> str:
+        """Token ids back to text (special tokens dropped), for tests and diagnostics."""
+        tokenizer = self._tokenizer(language)
+        return tokenizer.decode([t for t in tokens if t < tokenizer.eot])
+
+    def count_tokens(self, text: str, language: str = "da") -> int:
+        """Tokens `text` costs in a prompt, for the hotwords budget."""
+        return len(self._tokenizer(language).encode(text))
 
     def transcribe(self, audio: np.ndarray, language: str,
                    hotwords: str | None = None) -> list[Utterance]:

@@ -61,6 +61,9 @@ def main() -> int:
     parser.add_argument("--ab-mmap", action="store_true",
                         help="run twice, with dictate's malloc setting and with glibc's default, "
                              "and print the ratios")
+    parser.add_argument("--hints", action="store_true",
+                        help="give the model the templates' hints (auto-text triggers and vocabulary), "
+                             "as `dictate transcribe` does unless --no-vocabulary")
     args = parser.parse_args()
     if args.ab_mmap:
         return ab_mmap(args)
@@ -83,6 +86,16 @@ def main() -> int:
     # Warm-up, so one-off initialisation does not land on the first clip.
     transcriber.transcribe(load_audio(items[0][1]).samples[: 16_000 * 2], items[0][0])
 
+    hints: dict[str, str | None] = defaultdict(lambda: None)
+    if args.hints:
+        from dictate.catalog import load_catalog
+        from dictate.prompt import build_hotwords
+
+        catalog = load_catalog()
+        for language in {item[0] for item in items}:
+            hints[language] = build_hotwords(catalog.commands.get(language), catalog.autotexts_for(language),
+                                             catalog.terms(language), language,
+                                             lambda text, lang=language: transcriber.count_tokens(text, lang))
     refs: dict[str, list[str]] = defaultdict(list)
     hyps: dict[str, list[str]] = defaultdict(list)
     audio_s: dict[str, float] = defaultdict(float)
@@ -91,7 +104,7 @@ def main() -> int:
     for language, audio_path, text_path in items:
         audio = load_audio(audio_path)
         w0, c0 = time.perf_counter(), time.process_time()
-        utterances = transcriber.transcribe(audio.samples, language)
+        utterances = transcriber.transcribe(audio.samples, language, hotwords=hints[language])
         wall_s[language] += time.perf_counter() - w0
         cpu_s[language] += time.process_time() - c0
         audio_s[language] += audio.duration
@@ -105,7 +118,8 @@ def main() -> int:
     print(f"machine: {cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"faster-whisper {faster_whisper.__version__}, ctranslate2 {ctranslate2.__version__}")
     print(f"model: {model.name} (int8, beam {args.beam_size}), loaded in {load_seconds:.2f} s; "
-          f"DICTATE_MMAP_THRESHOLD={os.environ.get('DICTATE_MMAP_THRESHOLD', 'default')}")
+          f"DICTATE_MMAP_THRESHOLD={os.environ.get('DICTATE_MMAP_THRESHOLD', 'default')}; "
+          f"hints {'on' if args.hints else 'off'}")
     print(f"{'lang':<5} {'clips':>5} {'audio s':>8} {'RTF wall':>9} {'RTF cpu':>8} {'WER':>6} {'CER':>6}")
     figures = {"model": model.name, "beam_size": args.beam_size, "languages": {}}
     for language in sorted(refs):
