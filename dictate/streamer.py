@@ -143,13 +143,26 @@ def _drop_overlap(committed: list[Word], words: list[Word], longest: int = 5) ->
     return words
 
 
+#: A phrase of this many words said twice in a row is Whisper repeating itself
+#: into the silence after a short utterance ("Left lower leg. Left lower leg."),
+#: not the speaker: people repeat a word ("nej, nej"), hardly ever a phrase.
+MIN_REPEATED_PHRASE = 3
+
+
 def without_repetition(words: list[Word], max_repeats: int = 3, max_ngram: int = 4) -> list[Word]:
-    """Cut a hypothesis where an n-gram starts repeating itself more than `max_repeats` times.
+    """Cut a hypothesis where an n-gram starts repeating itself more than `max_repeats` times,
+    or where a phrase of three or more words comes twice in a row.
 
     Whisper's failure mode on unclear audio is a loop ("og og og og ..."); this
     is the backstop that keeps such a loop out of the note.
     """
     keys = [_norm(w) for w in words]
+    for start in range(len(keys)):
+        for n in range(MIN_REPEATED_PHRASE, (len(keys) - start) // 2 + 1):
+            phrase = keys[start:start + n]
+            # "og så og så" is a short loop, left to the n-gram rule below.
+            if len(set(phrase)) >= MIN_REPEATED_PHRASE and phrase == keys[start + n:start + 2 * n]:
+                return words[:start + n]
     for start in range(len(keys)):
         for n in range(1, max_ngram + 1):
             gram = keys[start:start + n]
@@ -317,7 +330,10 @@ class Streamer:
             # A long prompt sometimes convinces Whisper that all was said
             # already; one retry without it costs less than a lost sentence.
             decoded = self.transcribe(audio, "", final=final)
-        words = [Word(w.text, w.start + offset, w.end + offset, w.probability) for w in decoded]
+        # Repetition is judged on the whole decode: a phrase repeated into the
+        # silence may have its first copy partly committed already.
+        words = without_repetition([Word(w.text, w.start + offset, w.end + offset, w.probability)
+                                    for w in decoded])
         # The buffer still holds committed audio for context; what the model
         # hears there again was committed already.
         words = [w for w in words if w.start >= self._committed_end - 0.1]

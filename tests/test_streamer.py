@@ -171,3 +171,10 @@ def test_fuzzy_agreement_lets_near_identical_spellings_agree():
     b = [Word("hjørne", 0, 1, 1), Word("over", 1, 2, 1), Word("kirken", 2, 3, 1)]
     assert agreed_prefix(a, b) == 0
     assert agreed_prefix(a, b, similarity=80) == 2
+
+
+def test_a_phrase_repeated_into_the_silence_is_cut():
+    words = [Word(t, i, i + 1, 1.0) for i, t in enumerate("Left lower leg. Left lower leg.".split())]
+    assert [w.text for w in without_repetition(words)] == ["Left", "lower", "leg."]
+    kept = [Word(t, i, i + 1, 1.0) for i, t in enumerate("nej nej hun vil ikke".split())]
+    assert without_repetition(kept) == kept
