@@ -185,3 +185,46 @@ def test_stderr_never_carries_transcript_words(english_note):
     assert result.returncode == 0 and "porridge" in result.stdout
     for word in ("porridge", "breakfast", "cheerful", "wound"):
         assert word not in result.stderr.casefold()
+
+
+def test_an_auto_text_with_fields_dictated_end_to_end():
+    """The real model on a synthetic dictation: "Auto text wound care", then a
+    field, "Next field", a size in words, "Next field" twice (the cleansing
+    field takes its default)."""
+    result = run_cli("transcribe", "--language", "en", "--format", "json", str(DATA / "en_autotext.wav"))
+    assert result.returncode == 0, result.stderr
+    note = json.loads(result.stdout)
+    assert [s["key"] for s in note["sections"]] == SCRIPTS["en_autotext"]["expect_sections"]
+    skin = note["sections"][1]
+    assert skin["heading"] == "Skin and mucous membranes" and skin["text"].startswith("Wound on ")
+    fields = {f["name"]: f for f in skin["fields"]}
+    assert "leg" in fields["sted"]["value"].lower() and fields["sted"]["how"] == "dictated"
+    assert fields["stoerrelse"]["value"] == "3 by 4"  # "three by four": numbers as digits
+    assert (fields["rensning"]["value"], fields["rensning"]["how"]) == ("saline 0.9 %", "default")
+    meta = note["metadata"]
+    assert meta["templates"]["autotexts"] == [{"id": "saarpleje", "version": "1"}]
+    assert {f["name"] for f in meta["unfilled_fields"]} == {n for n, f in fields.items() if not f["filled"]}
+    assert "[dressing]" in skin["text"]
+
+
+def test_a_broken_template_file_is_skipped_with_a_warning_and_dictation_goes_on(tmp_path):
+    import shutil
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "autotexts" / "saarpleje.yaml").write_text("id: saarpleje\nid: twice\n", encoding="utf-8")
+    result = run_cli("transcribe", "--language", "en", "--layout", "soap", "--templates", str(templates),
+                     str(DATA / "en_soap.wav"))
+    assert result.returncode == 0, result.stderr
+    assert "Subjective" in result.stdout
+    assert f"{templates}/autotexts/saarpleje.yaml:2: error: duplicate key 'id'" in result.stderr
+    assert "the files concerned are skipped" in result.stderr
+
+
+def test_hints_reach_the_model(tmp_path):
+    """--hints gives the model the triggers and vocabulary; the English dictation still comes out right."""
+    result = run_cli("transcribe", "--language", "en", "--layout", "soap", "--hints", "-v", str(DATA / "en_soap.wav"))
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stdout.splitlines() if line in ("Subjective", "Objective", "Assessment", "Plan")] \
+        == ["Subjective", "Objective", "Assessment", "Plan"]
+    assert "hints: " in result.stderr and "tokens" in result.stderr
