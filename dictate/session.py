@@ -3,24 +3,29 @@
 Committed words are collected until the end of the utterance and then handed
 to the interpreter as one utterance, so spoken commands act on whole
 utterances and never on a partial. Partials pass through for display.
+
+`NoteBuilder` is the half that owns the note; the terminal app runs the
+streamer in a worker thread and the builder on the UI thread, so the note is
+only ever touched by one thread.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from dictate.edits import Edit
 from dictate.interpreter import Interpreter, Notice
 from dictate.note import Note
 from dictate.pipeline import apply_utterance
-from dictate.streamer import Commit, StreamEvent, Streamer
+from dictate.streamer import Commit, Streamer, StreamEvent
 from dictate.words import Utterance, Word
 
 
 @dataclass
-class LiveSession:
-    streamer: Streamer
+class NoteBuilder:
     interpreter: Interpreter
     note: Note
     _pending: list[Word] = field(default_factory=list)
@@ -31,31 +36,57 @@ class LiveSession:
         """True once "afslut notat" / "end note" was said."""
         return self.note.finished
 
-    def push(self, frames: np.ndarray) -> list[StreamEvent]:
-        return self._handle(self.streamer.feed(frames))
+    def handle(self, events: Sequence[StreamEvent]) -> None:
+        for event in events:
+            if isinstance(event, Commit):
+                self._pending.extend(event.words)
+                if event.end_of_utterance:
+                    self.flush()
 
-    def finish(self) -> list[StreamEvent]:
-        """Flush the streamer and interpret whatever was committed."""
-        events = self._handle(self.streamer.finish())
-        self._interpret()
-        return events
+    def flush(self) -> None:
+        """Interpret whatever was committed but not yet interpreted."""
+        if not self._pending:
+            return
+        utterance = Utterance(tuple(self._pending))
+        self._pending = []
+        apply_utterance(self.interpreter, self.note, utterance)
+
+    def apply(self, edits: Sequence[Edit]) -> None:
+        """Edits from the keyboard (undo, next field, a picked auto-text): one undoable group."""
+        self.flush()
+        self.note.apply(list(edits))
 
     def new_notices(self) -> list[Notice]:
         notices = self.interpreter.notices[self._notices_seen:]
         self._notices_seen = len(self.interpreter.notices)
         return notices
 
-    def _handle(self, events: list[StreamEvent]) -> list[StreamEvent]:
-        for event in events:
-            if isinstance(event, Commit):
-                self._pending.extend(event.words)
-                if event.end_of_utterance:
-                    self._interpret()
+
+@dataclass
+class LiveSession:
+    streamer: Streamer
+    interpreter: Interpreter
+    note: Note
+    builder: NoteBuilder = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.builder = NoteBuilder(self.interpreter, self.note)
+
+    @property
+    def ended(self) -> bool:
+        return self.builder.ended
+
+    def push(self, frames: np.ndarray) -> list[StreamEvent]:
+        events = self.streamer.feed(frames)
+        self.builder.handle(events)
         return events
 
-    def _interpret(self) -> None:
-        if not self._pending:
-            return
-        utterance = Utterance(tuple(self._pending))
-        self._pending = []
-        apply_utterance(self.interpreter, self.note, utterance)
+    def finish(self) -> list[StreamEvent]:
+        """Flush the streamer and interpret whatever was committed."""
+        events = self.streamer.finish()
+        self.builder.handle(events)
+        self.builder.flush()
+        return events
+
+    def new_notices(self) -> list[Notice]:
+        return self.builder.new_notices()
