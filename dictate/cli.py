@@ -92,6 +92,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def build_app_parser() -> argparse.ArgumentParser:
+    """`dictate` with no command: the terminal app."""
+    parser = argparse.ArgumentParser(
+        prog="dictate",
+        description="Offline dictation for care staff. With no command, the dictation app opens; "
+                    "commands: transcribe, listen, templates, devices, models (dictate COMMAND --help).")
+    parser.add_argument("--version", action="version", version=f"dictate {__version__}")
+    src = parser.add_mutually_exclusive_group()
+    src.add_argument("--device", "-d", metavar="X", help="microphone by number or (part of its) name")
+    src.add_argument("--input", "-i", metavar="FILE", help="replay a recorded file as if live (demos, tests)")
+    parser.add_argument("--fast", action="store_true", help="with --input: replay as fast as possible")
+    parser.add_argument("--language", "-l", default="da", help="spoken language (default: da)")
+    parser.add_argument("--layout", default="fsiii", help="note layout (default: fsiii)")
+    parser.add_argument("--model", "-m", default="base", help="model, as for transcribe")
+    parser.add_argument("--ui-language", choices=("da", "en"), default="da", help="language of the app (default: da)")
+    parser.add_argument("--format", "-f", choices=FORMATS, default="text",
+                        help="format of the finished notes on stdout (default: text)")
+    _template_options(parser)
+    _verbosity(parser)
+    return parser
+
+
 def _template_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--templates", metavar="DIR",
                         help="templates folder (default: $DICTATE_TEMPLATES, else the shipped templates)")
@@ -154,30 +176,21 @@ def _load_templates(args: argparse.Namespace):  # noqa: ANN202
     return catalog
 
 
-def _prepare(args: argparse.Namespace, beam_size: int = 5):  # noqa: ANN202
-    """Templates, model, language and commands, checked in order of cost. Raises DictateError.
+def _settings(args: argparse.Namespace):  # noqa: ANN202
+    """Templates, language, commands and the model's identity: everything but loading the model.
 
-    Returns the settings, the transcriber and the hotwords for the recogniser.
+    Quick enough for the app to call before it opens. Raises DictateError.
     """
     from dictate.commands import CommandSet
     from dictate.layouts import load_layout
     from dictate.models import resolve_model
     from dictate.note import ModelRef
     from dictate.pipeline import Settings
-    from dictate.prompt import build_hotwords
 
     language = args.language.strip().lower()
     catalog = _load_templates(args)
     layout = catalog.layouts.get(args.layout) or load_layout(args.layout, catalog.directory / "layouts")
     model = resolve_model(args.model)
-    from dictate.whisper import DecodeOptions, WhisperTranscriber
-
-    started = time.perf_counter()
-    transcriber = WhisperTranscriber(model, options=DecodeOptions(beam_size=beam_size))
-    log.debug("model %s loaded in %.1f s", model.name, time.perf_counter() - started)
-    if language not in transcriber.languages:
-        raise DictateError(f"'{language}' is not a language the model knows; use a code such as da, en, "
-                           f"sv, de (all: {' '.join(transcriber.languages)})", exit_code=ExitCode.USAGE)
     commands = catalog.commands.get(language)
     if commands is None:
         log.warning("no spoken commands for language '%s': the text is kept as spoken", language)
@@ -189,15 +202,88 @@ def _prepare(args: argparse.Namespace, beam_size: int = 5):  # noqa: ANN202
     settings = Settings(layout=layout, commands=commands, language=language,
                         model=ModelRef(name=model.name, sha256=model.sha256), autotexts=autotexts,
                         terms=terms, vocabularies=tuple((v.id, len(v.terms)) for v in vocabularies))
+    log.debug("%d auto-text(s), %d vocabulary term(s) for '%s'", len(autotexts), len(terms), language)
+    return settings, model, catalog
+
+
+def _load_model(args: argparse.Namespace, settings, model, catalog, beam_size: int = 5):  # noqa: ANN001, ANN202
+    """The transcriber and the hints for it. Raises DictateError."""
+    from dictate.prompt import build_hotwords
+    from dictate.whisper import DecodeOptions, WhisperTranscriber
+
+    language = settings.language
+    started = time.perf_counter()
+    transcriber = WhisperTranscriber(model, options=DecodeOptions(beam_size=beam_size))
+    log.debug("model %s loaded in %.1f s", model.name, time.perf_counter() - started)
+    if language not in transcriber.languages:
+        raise DictateError(f"'{language}' is not a language the model knows; use a code such as da, en, "
+                           f"sv, de (all: {' '.join(transcriber.languages)})", exit_code=ExitCode.USAGE)
     hotwords = None
     if args.hints:
-        hotwords = build_hotwords(commands, autotexts, catalog.terms(language), language,
+        hotwords = build_hotwords(settings.commands, settings.autotexts, catalog.terms(language), language,
                                   lambda text: transcriber.count_tokens(text, language))
-    log.debug("%d auto-text(s), %d vocabulary term(s) for '%s'", len(autotexts), len(terms), language)
-    if hotwords:
         # Template words only, never transcript text.
         log.debug("hints: %d tokens of auto-text triggers and vocabulary", transcriber.count_tokens(hotwords, language))
+    return transcriber, hotwords
+
+
+def _prepare(args: argparse.Namespace, beam_size: int = 5):  # noqa: ANN202
+    """Settings, transcriber and hints, checked in order of cost. Raises DictateError."""
+    settings, model, catalog = _settings(args)
+    transcriber, hotwords = _load_model(args, settings, model, catalog, beam_size)
     return settings, transcriber, hotwords
+
+
+def _app(args: argparse.Namespace) -> int:
+    """The terminal app. Logs go to a file while it runs; finished notes go to stdout after."""
+    from dictate.live import LiveSettings, make_streamer
+    from dictate.sources import FileSource
+    from dictate.ui.app import AppOptions, make_app
+    from dictate.ui.engine import Engine
+
+    out = _Output(sys.stdout)  # taken before the app owns the terminal
+    settings, model, catalog = _settings(args)
+    _log_to_file()
+
+    def engine_factory() -> Engine:
+        started = time.perf_counter()
+        transcriber, hotwords = _load_model(args, settings, model, catalog)
+        log.info("app: model %s loaded in %.1f s", model.name, time.perf_counter() - started)
+        from dictate.whisper import StreamingVad
+
+        live = LiveSettings(hotwords=(lambda: hotwords) if hotwords else None)
+        streamer = make_streamer(transcriber, settings.language, live, vad=StreamingVad())
+        if args.input:
+            return Engine(FileSource(Path(args.input), realtime=not args.fast), streamer, live_source=False)
+        from dictate.microphone import MicrophoneSource
+
+        return Engine(MicrophoneSource(device=args.device), streamer, live_source=True)
+
+    label = args.input or (f"mic {args.device}" if args.device else "mic")
+    app = make_app(AppOptions(settings=settings, engine_factory=engine_factory, source_label=label,
+                              output_format=args.format, ui_language=args.ui_language, model_label=model.name))
+    log.info("app started: %s, language %s, layout %s", "file" if args.input else "microphone",
+             settings.language, settings.layout.id)
+    notes = app.run() or []
+    log.info("app closed: %d finished note(s)", len(notes))
+    for text in notes:
+        if not out.write(text):
+            break
+    return ExitCode.OK
+
+
+def _log_to_file() -> None:
+    """While the app owns the terminal, diagnostics go to a file (never transcript text)."""
+    from platformdirs import user_log_dir
+
+    folder = Path(os.environ.get("DICTATE_LOG_DIR") or user_log_dir("dictate", appauthor=False))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(folder / "dictate.log", encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s dictate: %(message)s"))
+    logging.getLogger("dictate").handlers[:] = [handler]
 
 
 def _transcribe(args: argparse.Namespace) -> int:
@@ -408,8 +494,14 @@ def _models(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    args = parser.parse_args(argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        parser = build_app_parser()
+        args = parser.parse_args(argv)
+        args.command = "app"
+    else:
+        args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
         return ExitCode.USAGE
@@ -425,6 +517,8 @@ def main(argv: list[str] | None = None) -> int:
             return int(_devices(args))
         if args.command == "templates":
             return int(_templates(args))
+        if args.command == "app":
+            return int(_app(args))
     except DictateError as exc:
         log.error("%s", exc.message)
         return int(exc.exit_code)

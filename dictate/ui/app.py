@@ -1,0 +1,349 @@
+"""The dictation app: live text, the note as it is built, and a few keys.
+
+The engine (audio source -> streamer) runs in a thread worker and reaches the
+UI only through `call_from_thread`; the note is built and edited on the UI
+thread alone. A failure in the engine (no PortAudio, no device, no model) is
+shown with its fix while the app stays open, and the note is never lost.
+Finished notes are returned from `run()`; the CLI writes them to the stdout
+handle it took before the app started.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Static
+
+from dictate.edits import GoToSection, InsertAutoText, NextField, PreviousField, Undo
+from dictate.note import Note
+from dictate.pipeline import Settings
+from dictate.render import RENDERERS
+from dictate.session import NoteBuilder
+from dictate.streamer import Commit, Partial
+from dictate.ui.engine import Ended, Engine, EngineMessage, Events, Failed, Level, Status
+from dictate.ui.noteview import render_note
+from dictate.ui.screens import Choice, Help, Picker, Question
+from dictate.ui.strings import Strings
+
+#: Actions that change the note; they wait while a dialog is open.
+NOTE_ACTIONS = {"undo", "next_field", "previous_field", "choose_heading", "pick_autotext", "finish",
+                "discard", "toggle_pause"}
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    settings: Settings
+    #: builds the engine; called in the worker thread (loading a model takes seconds)
+    engine_factory: Callable[[], Engine]
+    source_label: str
+    output_format: str = "text"
+    ui_language: str = "da"
+    model_label: str = ""
+
+
+def bindings(s: Strings) -> list[Binding]:
+    """The keys, most used first (the footer shows as many as fit; F1 lists them all)."""
+    return [
+        Binding("space,f9", "toggle_pause", s("key_pause"), id="toggle_pause", key_display="Space/F9"),
+        Binding("f10", "finish", s("key_finish"), id="finish"),
+        Binding("ctrl+z", "undo", s("key_undo"), id="undo"),
+        Binding("f3", "pick_autotext", s("key_autotext"), id="pick_autotext"),
+        Binding("f2", "choose_heading", s("key_heading"), id="choose_heading"),
+        Binding("f1", "help", s("key_help"), id="help"),
+        Binding("f8", "discard", s("key_discard"), id="discard"),
+        # Tab moves between fields, not between widgets: priority over the screen's focus keys.
+        Binding("tab", "next_field", s("key_next"), id="next_field", priority=True, show=False),
+        Binding("shift+tab", "previous_field", s("key_previous"), id="previous_field", priority=True,
+                show=False),
+    ]
+
+
+class DictateApp(App[list[str]]):
+    CSS = """
+    #status { height: 1; padding: 0 1; background: $boost; }
+    #note-scroll { height: 1fr; padding: 0 1; }
+    #live { height: 2; padding: 0 1; color: $text-muted; text-style: italic; border-top: hkey $panel; }
+    #bar { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+    #problem { height: auto; padding: 0 1; color: $error; display: none; }
+    """
+
+    def __init__(self, options: AppOptions) -> None:
+        self.strings = Strings(options.ui_language)
+        super().__init__()
+        self.options = options
+        self.settings = options.settings
+        self.builder = self._new_builder()
+        self.finished_notes: list[str] = []
+        self.engine: Engine | None = None
+        self.state = "loading"
+        self.level = 0.0
+        self.latency: float | None = None
+        self.started = time.monotonic()
+        self.problem: str | None = None
+
+    # -- layout ----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        yield Static(id="problem")
+        with VerticalScroll(id="note-scroll"):
+            yield Static(id="note")
+        yield Static(self.strings("live_empty"), id="live")
+        yield Static(id="bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.strings("title")
+        self.set_interval(0.5, self._refresh_status)
+        self._refresh_note()
+        self._refresh_status()
+        self.run_engine()
+
+    @property
+    def note(self) -> Note:
+        return self.builder.note
+
+    def _new_builder(self) -> NoteBuilder:
+        return NoteBuilder(self.settings.interpreter(), self.settings.new_note(self.options.source_label))
+
+    # -- the engine, off the UI thread ------------------------------------------
+
+    @work(thread=True, exclusive=True, name="engine")
+    def run_engine(self) -> None:
+        from dictate.errors import DictateError
+
+        post: Callable[[EngineMessage], None] = lambda message: self.call_from_thread(self.on_engine, message)  # noqa: E731
+        try:
+            engine = self.options.engine_factory()
+        except DictateError as exc:
+            post(Failed(exc.message, kind=_failure_kind(exc.message)))
+            return
+        except Exception as exc:  # a bug must not take the note with it
+            post(Failed(f"{type(exc).__name__} while starting the engine"))
+            return
+        self.engine = engine
+        self.call_from_thread(self._set_state, "listening")
+        try:
+            engine.run(post)
+        except Exception as exc:  # noqa: BLE001 - see above
+            post(Failed(f"{type(exc).__name__} in the engine"))
+
+    def on_engine(self, message: EngineMessage) -> None:
+        if isinstance(message, Events):
+            self._handle_events(message)
+        elif isinstance(message, Level):
+            self.level = message.rms
+        elif isinstance(message, Status):
+            self.notify(message.status.message, severity="warning")
+            if message.status.code == "device_lost":
+                self._set_state("device_lost")
+            elif message.status.code == "device_back":
+                self._set_state("listening")
+        elif isinstance(message, Failed):
+            fix = {"portaudio": self.strings("fix_portaudio"), "device": self.strings("fix_device")}.get(
+                message.kind, "")
+            self.problem = f"{self.strings('error')}: {message.message}" + (f"\n{fix}" if fix else "")
+            self._set_state("no_device" if message.kind in ("portaudio", "device") else "stopped")
+            self._refresh_note()
+        elif isinstance(message, Ended):
+            if self.state not in ("no_device",):
+                self._set_state("stopped")
+        self._refresh_status()
+
+    def _handle_events(self, message: Events) -> None:
+        live = self.query_one("#live", Static)
+        for event in message.events:
+            if isinstance(event, Partial):
+                live.update(event.text or self.strings("live_empty"))
+            elif isinstance(event, Commit):
+                if event.words:
+                    self.latency = max(0.0, event.emitted_at - event.words[-1].end)
+                self.builder.handle([event])
+                if event.end_of_utterance:
+                    live.update("")
+        for notice in self.builder.new_notices():
+            self.notify(self.strings("choose_autotext") if notice.choices else notice.message,
+                        severity="warning")
+        if self.builder.ended:
+            # "Afslut notat": the note is done, and recording pauses so that what is said
+            # next (to the resident, say) does not start the next note by itself.
+            self._finish_note()
+            if self.engine is not None and not self.engine.paused.is_set():
+                self.action_toggle_pause()
+        self._refresh_note()
+
+    # -- actions -----------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in NOTE_ACTIONS and len(self.screen_stack) > 1:
+            return False  # a dialog is open: keys belong to it
+        return True
+
+    def action_toggle_pause(self) -> None:
+        if self.engine is None:
+            return
+        if self.engine.paused.is_set():
+            self.engine.paused.clear()
+            self._set_state("listening")
+        else:
+            self.engine.paused.set()
+            self._set_state("paused")
+
+    def action_undo(self) -> None:
+        self._edit([Undo()])
+
+    def action_next_field(self) -> None:
+        self._edit([NextField()])
+
+    def action_previous_field(self) -> None:
+        self._edit([PreviousField()])
+
+    def action_choose_heading(self) -> None:
+        language = self.settings.language
+        choices = [Choice(s.key, s.heading(language), tuple(s.aliases.get(language, ())))
+                   for s in self.settings.layout.all_sections]
+
+        def chosen(key: str | None) -> None:
+            if key:
+                self._edit([GoToSection(key)])
+
+        self.push_screen(Picker(self.strings("pick_heading"), self.strings("search"), choices), chosen)
+
+    def action_pick_autotext(self) -> None:
+        language = self.settings.language
+        by_id = {a.id: a for a in self.settings.autotexts}
+        choices = [Choice(a.id, a.title(language), a.triggers.get(language, ()), _preview(a, language))
+                   for a in sorted(by_id.values(), key=lambda a: a.title(language).casefold())]
+
+        def chosen(ident: str | None) -> None:
+            if ident:
+                autotext = by_id[ident]
+                keys = {s.key for s in self.settings.layout.all_sections}
+                self._edit([InsertAutoText(autotext, autotext.section_for(self.settings.layout.id, keys))])
+
+        self.push_screen(Picker(self.strings("pick_autotext"), self.strings("search"), choices), chosen)
+
+    def action_finish(self) -> None:
+        unfilled = len(self.note.unfilled_fields())
+        if unfilled:
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self._finish_note()
+
+            self.push_screen(Question(self.strings("unfilled_question", count=unfilled),
+                                      self.strings("yes_finish"), self.strings("no_back")), answer)
+            return
+        self._finish_note()
+
+    def action_discard(self) -> None:
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.builder = self._new_builder()
+                self._refresh_note()
+
+        self.push_screen(Question(self.strings("discard_question"), self.strings("yes_discard"),
+                                  self.strings("no_keep")), answer)
+
+    def action_help(self) -> None:
+        self.push_screen(Help(help_text(self.settings, self.strings)))
+
+    def action_quit(self) -> None:
+        if not self.note.is_empty:
+            self._finish_note()  # nothing dictated is lost on the way out
+        self._stop_engine()
+        self.exit(self.finished_notes)
+
+    # -- helpers -----------------------------------------------------------------
+
+    def _edit(self, edits: list) -> None:
+        self.builder.apply(edits)
+        self._refresh_note()
+
+    def _finish_note(self) -> None:
+        """The note goes to the output (written when the app exits) and a new note starts."""
+        self.builder.flush()
+        if not self.note.is_empty:
+            self.finished_notes.append(RENDERERS[self.options.output_format](self.note))
+            self.notify(self.strings("finished"))
+        self.builder = self._new_builder()
+        self._refresh_note()
+
+    def _stop_engine(self) -> None:
+        if self.engine is not None:
+            self.engine.stop.set()
+            self.engine.paused.clear()
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        self._refresh_status()
+
+    def _refresh_note(self) -> None:
+        self.query_one("#note", Static).update(render_note(self.note, self.strings("empty_note")))
+        problem = self.query_one("#problem", Static)
+        problem.update(self.problem or "")
+        problem.display = bool(self.problem)
+
+    def _refresh_status(self) -> None:
+        s = self.strings
+        elapsed = int(time.monotonic() - self.started)
+        label = {"loading": s("loading"), "listening": s("listening"), "paused": s("paused"),
+                 "stopped": s("stopped"), "no_device": s("no_device"), "device_lost": s("device_lost")}[self.state]
+        dot = {"listening": "●", "paused": "⏸", "loading": "…"}.get(self.state, "■")
+        bars = min(10, int(self.level * 60)) if self.state == "listening" else 0
+        meter = "▮" * bars + "▯" * (10 - bars)
+        self.query_one("#status", Static).update(f"{dot} {label}  {meter}  {elapsed // 60:02d}:{elapsed % 60:02d}"
+                                                 f"  {self.options.source_label}")
+        latency = f"{self.latency:.1f} s" if self.latency is not None else "–"
+        self.query_one("#bar", Static).update(
+            f"{s('model')}: {self.options.model_label}  {s('language')}: {self.settings.language}  "
+            f"{s('layout')}: {self.settings.layout.id}  {s('latency')}: {latency}  {s('draft_none')}")
+
+
+def make_app(options: AppOptions) -> DictateApp:
+    """The app with its key labels in the UI language (Textual merges bindings per class)."""
+    cls = type("DictateApp", (DictateApp,), {"BINDINGS": bindings(Strings(options.ui_language))})
+    return cls(options)
+
+
+def _failure_kind(message: str) -> str:
+    lowered = message.casefold()
+    if "portaudio" in lowered:
+        return "portaudio"
+    if "device" in lowered or "microphone" in lowered:
+        return "device"
+    return "model" if "model" in lowered else "error"
+
+
+def _preview(autotext, language: str) -> str:  # noqa: ANN001 - AutoText
+    parts = []
+    for piece in autotext.pieces(language):
+        parts.append(f"[{autotext.fields[piece.value].label(language)}]" if piece.kind == "field" else piece.value)
+    return "".join(parts)
+
+
+def help_text(settings: Settings, s: Strings) -> str:
+    commands = settings.commands
+    language = settings.language
+    lines = [s("help_title"), "", s("help_commands")]
+    for label, phrases in ((s("key_heading"), commands.heading), (s("key_autotext"), commands.autotext),
+                           (s("key_next"), commands.next_field), (s("key_previous"), commands.previous_field),
+                           (s("key_undo"), commands.undo), (s("key_finish"), commands.end_note)):
+        if phrases:
+            lines.append(f"  {label}: " + ", ".join(f'"{p}"' for p in phrases))
+    lines += ["", s("help_marks")]
+    lines += [f'  "{phrase}" → {mark!r}' for phrase, mark in commands.marks.items()]
+    keyword = commands.autotext[0] if commands.autotext else ""
+    lines += ["", s("help_autotexts", keyword=keyword)]
+    for autotext in sorted(settings.autotexts, key=lambda a: a.title(language).casefold()):
+        lines.append(f"  {autotext.title(language)}: " + ", ".join(autotext.triggers.get(language, ())))
+    lines += ["", s("help_keys")]
+    for binding in bindings(s):
+        lines.append(f"  {binding.key_display or binding.key}: {binding.description}")
+    lines += ["", s("help_close")]
+    return "\n".join(lines)

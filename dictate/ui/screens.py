@@ -1,0 +1,148 @@
+"""The app's dialogs: fuzzy pickers for headings and auto-texts, a yes/no question, help."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: str
+    #: extra words that find it (aliases, triggers)
+    keywords: tuple[str, ...] = ()
+    preview: str = ""
+
+
+class Picker(ModalScreen[str | None]):
+    """Type to narrow a list (fuzzy), arrows to move, Enter to choose, Esc to cancel."""
+
+    DEFAULT_CSS = """
+    Picker { align: center middle; }
+    Picker > Vertical { width: 90%; max-width: 100; height: 80%; border: round $accent; background: $surface; }
+    Picker OptionList { height: 1fr; }
+    Picker #preview { height: auto; max-height: 8; color: $text-muted; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", show=False),
+        Binding("down", "move(1)", show=False, priority=True),
+        Binding("up", "move(-1)", show=False, priority=True),
+    ]
+
+    def __init__(self, title: str, placeholder: str, choices: list[Choice]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.placeholder = placeholder
+        self.choices = choices
+        self.shown: list[Choice] = list(choices)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text)
+            yield Input(placeholder=self.placeholder, id="search")
+            yield OptionList(*[Option(c.label, id=c.id) for c in self.choices], id="options")
+            yield Static("", id="preview")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).highlighted = 0 if self.choices else None
+        self._show_preview()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        query = event.value.strip().casefold()
+        if query:
+            haystack = {c.id: " ".join((c.label, *c.keywords)).casefold() for c in self.choices}
+            found = process.extract(query, haystack, scorer=fuzz.WRatio, limit=None, score_cutoff=50)
+            order = [key for _, _, key in found]
+            self.shown = [c for key in order for c in self.choices if c.id == key]
+        else:
+            self.shown = list(self.choices)
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options([Option(c.label, id=c.id) for c in self.shown])
+        options.highlighted = 0 if self.shown else None
+        self._show_preview()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._choose()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show_preview()
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if self.shown:
+            options.highlighted = ((options.highlighted or 0) + step) % len(self.shown)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def _choose(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None and self.shown:
+            self.dismiss(self.shown[options.highlighted].id)
+
+    def _show_preview(self) -> None:
+        options = self.query_one(OptionList)
+        preview = ""
+        if options.highlighted is not None and options.highlighted < len(self.shown):
+            preview = self.shown[options.highlighted].preview
+        self.query_one("#preview", Static).update(preview)
+
+
+class Question(ModalScreen[bool]):
+    DEFAULT_CSS = """
+    Question { align: center middle; }
+    Question > Vertical { width: 60; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    Question Horizontal { height: auto; margin-top: 1; }
+    Question Button { margin-right: 2; }
+    """
+    BINDINGS = [Binding("escape", "no", show=False)]
+
+    def __init__(self, question: str, yes: str, no: str) -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.question)
+            with Horizontal():
+                yield Button(self.no, id="no", variant="primary")
+                yield Button(self.yes, id="yes", variant="error")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+class Help(ModalScreen[None]):
+    DEFAULT_CSS = """
+    Help { align: center middle; }
+    Help > VerticalScroll {
+        width: 90%; max-width: 110; height: 90%; border: round $accent; background: $surface; padding: 0 1;
+    }
+    """
+    BINDINGS = [Binding("escape,f1,q", "close", show=False)]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(self.text, markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

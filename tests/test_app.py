@@ -1,0 +1,260 @@
+"""The Textual app driven through `App.run_test()` with the deterministic fake engine.
+
+The fake engine is the real streamer and engine thread fed by a fake recogniser
+(tests/streaming_fakes.py): audio blocks whose loudness names the word. The
+note is built by the real interpreter from the shipped Danish templates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+from streaming_fakes import FakeWhisper, fake_vad, speak
+
+from dictate.catalog import load_catalog
+from dictate.errors import AudioError
+from dictate.pipeline import Settings
+from dictate.streamer import Streamer
+from dictate.ui.app import AppOptions, make_app
+from dictate.ui.engine import Engine
+
+CATALOG = load_catalog()
+SETTINGS = Settings(layout=CATALOG.layouts["fsiii"], commands=CATALOG.commands["da"], language="da",
+                    autotexts=CATALOG.autotexts_for("da"), terms=CATALOG.terms("da"))
+
+SCRIPT = [["Borgeren", "sov", "godt."], ["Overskrift", "ernæring."], ["Hun", "spiste", "lidt."],
+          ["Autotekst", "sårpleje."], ["venstre", "hæl"], ["Næste", "felt."], ["tre", "gange", "fire"],
+          ["Slet", "det."]]
+VOCABULARY = sorted({w for u in SCRIPT for w in u} | {"ikke", "Hun", "har", "smerter."})
+
+
+@dataclass
+class FakeSource:
+    audio: np.ndarray
+    block: int = 1600
+    delay: float = 0.0
+    position: int = 0
+    description: dict = field(default_factory=lambda: {"kind": "file", "path": "fake.wav"})
+
+    def frames(self) -> Iterator[np.ndarray]:
+        for self.position in range(0, len(self.audio), self.block):
+            if self.delay:
+                time.sleep(self.delay)
+            yield self.audio[self.position:self.position + self.block]
+
+
+def fake_engine(script=SCRIPT, delay: float = 0.0, live: bool = False) -> tuple[Engine, FakeSource]:  # noqa: ANN001
+    audio, _ = speak(script, VOCABULARY)
+    source = FakeSource(audio, delay=delay)
+    return Engine(source, Streamer(transcribe=FakeWhisper(VOCABULARY), vad=fake_vad), live_source=live), source
+
+
+def options(factory, language: str = "da", output: str = "text") -> AppOptions:  # noqa: ANN001
+    return AppOptions(settings=SETTINGS, engine_factory=factory, source_label="fake.wav", output_format=output,
+                      ui_language=language, model_label="fake")
+
+
+async def wait_for(pilot, condition, timeout: float = 20.0) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.05)
+
+
+def run(coroutine) -> object:  # noqa: ANN001
+    return asyncio.run(coroutine)
+
+
+def test_dictate_heading_autotext_field_undo_finish_and_the_output():
+    engine, _ = fake_engine()
+    app = make_app(options(lambda: engine))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            note = app.note
+            assert note.sections["general"].text == "Borgeren sov godt."
+            assert note.sections["I3"].text == "Hun spiste lidt."
+            skin = note.sections["I4"].text
+            assert skin.startswith("Sår på venstre hæl, ca. [størrelse] cm")  # "Slet det" took back the size
+            assert note.active[1].name == "stoerrelse"
+            await pilot.press("ctrl+z")  # undo by key: back in the first field
+            assert app.note.active[1].name == "sted"
+            await pilot.press("tab", "tab", "tab")  # through an empty field with a default: it applies
+            assert app.note.active[1].name == "saarbund"
+            await pilot.press("shift+tab")
+            assert app.note.active[1].name == "rensning"
+            await pilot.press("f10")  # unfilled fields: asks first
+            assert app.screen.__class__.__name__ == "Question"
+            await pilot.click("#yes")
+            assert app.note.is_empty and len(app.finished_notes) == 1
+            await pilot.press("ctrl+q")
+        return app.return_value
+
+    notes = run(scenario())
+    assert len(notes) == 1
+    text = notes[0]
+    assert text.startswith("Generelt\nBorgeren sov godt.\n\nErnæring\nHun spiste lidt.\n\nHud og slimhinder\n")
+    assert "Sår på venstre hæl, ca. [størrelse] cm, er renset med NaCl 0,9 %." in text
+
+
+def test_pause_stops_feeding_and_resume_goes_on():
+    engine, source = fake_engine(delay=0.01)
+    app = make_app(options(lambda: engine))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "listening" and source.position > 0)
+            await pilot.press("space")
+            assert app.state == "paused" and engine.paused.is_set()
+            await pilot.pause(0.3)
+            held = source.position
+            await pilot.pause(0.5)
+            assert source.position <= held + source.block  # nothing more was read while paused
+            assert "Pause" in str(app.query_one("#status").render())
+            await pilot.press("f9")
+            assert app.state == "listening"
+            await wait_for(pilot, lambda: app.state == "stopped")
+            assert "Borgeren sov godt." in app.note.sections["general"].text
+            await pilot.press("ctrl+q")
+        return app.return_value
+
+    assert run(scenario())
+
+
+def test_the_pickers_insert_an_auto_text_and_move_to_a_heading():
+    engine, _ = fake_engine(script=[["Hun", "har", "smerter."]])
+    app = make_app(options(lambda: engine))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            await pilot.press("f3")
+            assert app.screen.__class__.__name__ == "Picker"
+            await pilot.press(*"tryksår")
+            preview = str(app.screen.query_one("#preview").render())
+            assert "[" in preview  # the auto-text's text, with its fields
+            await pilot.press("enter")
+            assert app.note.autotexts_used() == [("tryksaarsforebyggelse", "1")]
+            assert app.note.current == "I4"
+            await pilot.press("f2")
+            await pilot.press(*"ernering")  # fuzzy: a typo still finds it
+            await pilot.press("enter")
+            assert app.note.current == "I3"
+            await pilot.press("f2", "escape")
+            assert app.note.current == "I3" and len(app.screen_stack) == 1
+            await pilot.press("ctrl+q")
+
+    run(scenario())
+
+
+def test_a_missing_device_is_said_plainly_with_the_fix_and_the_app_stays_open():
+    def no_portaudio() -> Engine:
+        from dictate.errors import DictateError
+
+        raise DictateError("the PortAudio library is not installed; microphone input needs it")
+
+    app = make_app(options(no_portaudio))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "no_device")
+            problem = str(app.query_one("#problem").render())
+            assert "PortAudio" in problem and "sudo apt install libportaudio2" in problem
+            assert "Ingen mikrofon" in str(app.query_one("#status").render())
+            await pilot.press("f3", *"sår", "enter")  # the note can still be written
+            assert app.note.autotexts_used() == [("saarpleje", "1")]
+            await pilot.press("ctrl+q")
+        return app.return_value
+
+    notes = run(scenario())
+    assert len(notes) == 1 and "Sår på [sted]" in notes[0]
+
+
+def test_a_source_that_fails_midway_keeps_the_note():
+    class Breaking(FakeSource):
+        def frames(self) -> Iterator[np.ndarray]:
+            for i, block in enumerate(super().frames()):
+                if i == len(self.audio) // self.block // 2:
+                    raise AudioError("the device went away")
+                yield block
+
+    audio, _ = speak(SCRIPT[:3], VOCABULARY)
+    engine = Engine(Breaking(audio), Streamer(transcribe=FakeWhisper(VOCABULARY), vad=fake_vad), live_source=False)
+    app = make_app(options(lambda: engine))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.problem is not None)
+            assert "the device went away" in app.problem
+            assert app.note.sections["general"].text.startswith("Borgeren sov godt.")
+            await pilot.press("ctrl+q")
+        return app.return_value
+
+    assert "Borgeren sov godt." in run(scenario())[0]
+
+
+def test_discard_asks_first_and_english_labels():
+    engine, _ = fake_engine(script=[["Hun", "har", "smerter."]])
+    app = make_app(options(lambda: engine, language="en"))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            footer = " ".join(str(b.binding.description) for b in app.active_bindings.values() if b.binding.show)
+            assert "Record/pause" in footer and "Finish" in footer
+            await pilot.press("f8")
+            await pilot.click("#no")
+            assert not app.note.is_empty
+            await pilot.press("f8")
+            await pilot.click("#yes")
+            assert app.note.is_empty
+            await pilot.press("f1")
+            help_text = str(app.screen.query_one("Static").render())
+            assert "What can I say?" in help_text and '"autotekst"' in help_text and "Sårpleje" in help_text
+            await pilot.press("escape", "ctrl+q")
+        return app.return_value
+
+    assert run(scenario()) == []
+
+
+def test_the_real_model_replaying_a_live_dictation(transcriber):
+    """The real Whisper model and VAD behind the app: spoken headings, and "End note"
+    finishing the note, which then waits for the app to exit."""
+    from conftest import DATA
+
+    from dictate.live import make_streamer
+    from dictate.sources import FileSource
+    from dictate.whisper import StreamingVad
+
+    english = Settings(layout=CATALOG.layouts["fsiii"], commands=CATALOG.commands["en"], language="en",
+                       autotexts=CATALOG.autotexts_for("en"))
+
+    def engine() -> Engine:
+        streamer = make_streamer(transcriber, "en", vad=StreamingVad())
+        return Engine(FileSource(DATA / "en_live.wav"), streamer, live_source=False)
+
+    app = make_app(AppOptions(settings=english, engine_factory=engine, source_label="en_live.wav",
+                              output_format="markdown", ui_language="en", model_label="base"))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.finished_notes, timeout=240)
+            assert app.state == "paused"  # "End note" finished it and paused recording
+            assert app.note.is_empty
+            await pilot.press("f9")  # resume: what follows starts the next note
+            await wait_for(pilot, lambda: app.state == "stopped", timeout=240)
+            assert "after the end" in app.note.sections["general"].text
+            await pilot.press("f8")
+            await pilot.click("#yes")
+            await pilot.press("ctrl+q")
+        return app.return_value
+
+    [note] = run(scenario())
+    assert note.startswith("## General\n\nThe resident is asleep in") and "## Nutrition" in note
+    assert "## Pain and sensory impressions\n\nShe has no pain today." in note
+    assert "after the end" not in note
