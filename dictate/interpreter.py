@@ -97,6 +97,8 @@ class Notice:
     at: float
     message: str
     choices: tuple[str, ...] = ()
+    #: stable id for views that say it in the user's language ("autotext_choice", ...)
+    code: str = ""
 
 
 def _normalise(text: str) -> str:
@@ -208,7 +210,7 @@ class Interpreter:
             return None
         at = sentence[0].word.start
         if not rest:
-            self._notice(at, "an auto-text command without a trigger")
+            self._notice(at, "autotext_no_trigger", "an auto-text command without a trigger")
             return []
         found = process.extract(rest, self._triggers, scorer=fuzz.ratio,
                                 score_cutoff=AUTOTEXT_THRESHOLD - AUTOTEXT_MARGIN, limit=12)
@@ -219,17 +221,17 @@ class Interpreter:
                 by_autotext[owner.id] = (score, owner)
         ranked = sorted(by_autotext.values(), key=lambda item: -item[0])
         if not ranked or ranked[0][0] < AUTOTEXT_THRESHOLD:
-            self._notice(at, "an auto-text command that matches no auto-text")
+            self._notice(at, "autotext_unknown", "an auto-text command that matches no auto-text")
             return []
         score, autotext = ranked[0]
         close = [a.id for s, a in ranked if score - s < AUTOTEXT_MARGIN]
         if len(close) > 1:
-            self._notice(at, "an auto-text trigger that matches several auto-texts; choose one",
+            self._notice(at, "autotext_choice", "an auto-text trigger that matches several auto-texts; choose one",
                          choices=tuple(close))
             return []
         section = autotext.section_for(self.layout.id, self._section_keys)
         if section is None:
-            self._notice(at, f"auto-text '{autotext.id}' names no section of layout '{self.layout.id}'; "
+            self._notice(at, "autotext_no_section", f"auto-text '{autotext.id}' names no section of layout '{self.layout.id}'; "
                              "inserted where you are")
         return [InsertAutoText(autotext, section)]
 
@@ -330,7 +332,7 @@ class Interpreter:
         strict = keyword_score >= KEYWORD_THRESHOLD
         if tokens[after_keyword - 1].ends_sentence or after_keyword >= len(tokens):
             if strict:
-                self._notice(tokens[i].word.start, "a heading command without a heading name")
+                self._notice(tokens[i].word.start, "heading_no_name", "a heading command without a heading name")
             return None
         best: tuple[float, int, str] | None = None
         for n in range(1, MAX_HEADING_WORDS + 1):
@@ -352,10 +354,10 @@ class Interpreter:
                 return None  # a sentence that merely starts like a command: text
         if best is None:
             if strict:
-                self._notice(tokens[i].word.start, f"a heading command that matches no heading in layout "
+                self._notice(tokens[i].word.start, "heading_unknown", f"a heading command that matches no heading in layout "
                                                    f"'{self.layout.id}'")
             return None
         return best[2], after_keyword + best[1]
 
-    def _notice(self, at: float, message: str, choices: tuple[str, ...] = ()) -> None:
-        self.notices.append(Notice(at=at, message=message, choices=choices))
+    def _notice(self, at: float, code: str, message: str, choices: tuple[str, ...] = ()) -> None:
+        self.notices.append(Notice(at=at, message=message, choices=choices, code=code))

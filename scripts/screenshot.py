@@ -69,7 +69,7 @@ def main() -> int:
             while app.state != "stopped" and time.monotonic() < deadline:
                 await pilot.pause(0.05)
             # As it looks mid-dictation: recording, a level on the meter, words not yet settled.
-            app.started = time.monotonic() - 272
+            app.started = app.options.clock() - 272
             app.latency, app.state, app.level = 0.9, "listening", 0.1
             app.query_one("#live").update("NaCl nul komma ni")
             app._refresh_status()

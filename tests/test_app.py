@@ -8,6 +8,7 @@ note is built by the real interpreter from the shipped Danish templates.
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -48,9 +49,10 @@ class FakeSource:
 
 
 def fake_engine(script=SCRIPT, delay: float = 0.0, live: bool = False) -> tuple[Engine, FakeSource]:  # noqa: ANN001
-    audio, _ = speak(script, VOCABULARY)
+    vocabulary = sorted(set(VOCABULARY) | {w for u in script for w in u})
+    audio, _ = speak(script, vocabulary)
     source = FakeSource(audio, delay=delay)
-    return Engine(source, Streamer(transcribe=FakeWhisper(VOCABULARY), vad=fake_vad), live_source=live), source
+    return Engine(source, Streamer(transcribe=FakeWhisper(vocabulary), vad=fake_vad), live_source=live), source
 
 
 def options(factory, language: str = "da", output: str = "text") -> AppOptions:  # noqa: ANN001
@@ -258,3 +260,32 @@ def test_the_real_model_replaying_a_live_dictation(transcriber):
     assert note.startswith("## General\n\nThe resident is asleep in") and "## Nutrition" in note
     assert "## Pain and sensory impressions\n\nShe has no pain today." in note
     assert "after the end" not in note
+
+
+def test_auto_texts_are_in_the_command_palette():
+    engine, _ = fake_engine(script=[["Hun", "har", "smerter."]])
+    app = make_app(options(lambda: engine))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            await pilot.press("ctrl+p")
+            await pilot.press(*"Blodtryk")
+            await pilot.pause(0.5)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: app.note.autotexts_used(), timeout=5)
+            assert app.note.autotexts_used() == [("blodtryk_puls", "1")] and app.note.current == "I7"
+            await pilot.press("ctrl+q")
+
+    run(scenario())
+
+
+def test_every_ui_word_exists_in_both_languages_and_notices_are_translated():
+    import re
+
+    from dictate.ui.strings import STRINGS
+
+    assert set(STRINGS["da"]) == set(STRINGS["en"])
+    source = (Path(__file__).parent.parent / "dictate" / "interpreter.py").read_text(encoding="utf-8")
+    codes = set(re.findall(r'self\._notice\([^,]+, "(\w+)"', source))
+    assert len(codes) == 6 and all(f"notice_{code}" in STRINGS["da"] for code in codes)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
@@ -45,6 +46,8 @@ class AppOptions:
     output_format: str = "text"
     ui_language: str = "da"
     model_label: str = ""
+    #: the elapsed-time clock (tests freeze it for stable snapshots)
+    clock: Callable[[], float] = time.monotonic
 
 
 def bindings(s: Strings) -> list[Binding]:
@@ -64,7 +67,35 @@ def bindings(s: Strings) -> list[Binding]:
     ]
 
 
+class AutotextCommands(Provider):
+    """Auto-texts in the command palette (Ctrl+P): type part of a title or trigger."""
+
+    def _items(self) -> list[tuple[str, str, str]]:
+        app = self.app
+        assert isinstance(app, DictateApp)
+        language = app.settings.language
+        return [(a.id, a.title(language), ", ".join(a.triggers.get(language, ()))) for a in app.settings.autotexts]
+
+    async def discover(self) -> Hits:
+        app = self.app
+        assert isinstance(app, DictateApp)
+        for ident, title, triggers in self._items():
+            yield DiscoveryHit(f"{app.strings('key_autotext')}: {title}", lambda i=ident: app.insert_autotext(i),
+                               help=triggers)
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        assert isinstance(app, DictateApp)
+        matcher = self.matcher(query)
+        for ident, title, triggers in self._items():
+            text = f"{app.strings('key_autotext')}: {title}"
+            score = max(matcher.match(text), matcher.match(triggers))
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), lambda i=ident: app.insert_autotext(i), help=triggers)
+
+
 class DictateApp(App[list[str]]):
+    COMMANDS = App.COMMANDS | {AutotextCommands}
     CSS = """
     #status { height: 1; padding: 0 1; background: $boost; }
     #note-scroll { height: 1fr; padding: 0 1; }
@@ -84,18 +115,20 @@ class DictateApp(App[list[str]]):
         self.state = "loading"
         self.level = 0.0
         self.latency: float | None = None
-        self.started = time.monotonic()
+        self.started = options.clock()
         self.problem: str | None = None
 
     # -- layout ----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="status")
-        yield Static(id="problem")
+        # markup=False everywhere: dictated words and messages are shown as they are,
+        # never read as Rich markup ("[sted]" would vanish).
+        yield Static(id="status", markup=False)
+        yield Static(id="problem", markup=False)
         with VerticalScroll(id="note-scroll"):
-            yield Static(id="note")
-        yield Static(self.strings("live_empty"), id="live")
-        yield Static(id="bar")
+            yield Static(id="note", markup=False)
+        yield Static(self.strings("live_empty"), id="live", markup=False)
+        yield Static(id="bar", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -140,7 +173,7 @@ class DictateApp(App[list[str]]):
         elif isinstance(message, Level):
             self.level = message.rms
         elif isinstance(message, Status):
-            self.notify(message.status.message, severity="warning")
+            self.notify(message.status.message, severity="warning", markup=False)
             if message.status.code == "device_lost":
                 self._set_state("device_lost")
             elif message.status.code == "device_back":
@@ -168,8 +201,9 @@ class DictateApp(App[list[str]]):
                 if event.end_of_utterance:
                     live.update("")
         for notice in self.builder.new_notices():
-            self.notify(self.strings("choose_autotext") if notice.choices else notice.message,
-                        severity="warning")
+            key = f"notice_{notice.code}"
+            self.notify(self.strings(key) if self.strings.has(key) else notice.message, severity="warning",
+                        markup=False)
         if self.builder.ended:
             # "Afslut notat": the note is done, and recording pauses so that what is said
             # next (to the resident, say) does not start the next note by itself.
@@ -223,11 +257,14 @@ class DictateApp(App[list[str]]):
 
         def chosen(ident: str | None) -> None:
             if ident:
-                autotext = by_id[ident]
-                keys = {s.key for s in self.settings.layout.all_sections}
-                self._edit([InsertAutoText(autotext, autotext.section_for(self.settings.layout.id, keys))])
+                self.insert_autotext(ident)
 
         self.push_screen(Picker(self.strings("pick_autotext"), self.strings("search"), choices), chosen)
+
+    def insert_autotext(self, ident: str) -> None:
+        autotext = next(a for a in self.settings.autotexts if a.id == ident)
+        keys = {s.key for s in self.settings.layout.all_sections}
+        self._edit([InsertAutoText(autotext, autotext.section_for(self.settings.layout.id, keys))])
 
     def action_finish(self) -> None:
         unfilled = len(self.note.unfilled_fields())
@@ -291,7 +328,7 @@ class DictateApp(App[list[str]]):
 
     def _refresh_status(self) -> None:
         s = self.strings
-        elapsed = int(time.monotonic() - self.started)
+        elapsed = int(self.options.clock() - self.started)
         label = {"loading": s("loading"), "listening": s("listening"), "paused": s("paused"),
                  "stopped": s("stopped"), "no_device": s("no_device"), "device_lost": s("device_lost")}[self.state]
         dot = {"listening": "●", "paused": "⏸", "loading": "…"}.get(self.state, "■")

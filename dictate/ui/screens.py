@@ -22,6 +22,13 @@ class Choice:
     preview: str = ""
 
 
+def _score(query: str, candidate: str, **_: object) -> float:
+    """Fuzzy, with a lead for a word that starts with what was typed: "tryk" finds
+    "Tryksårsforebyggelse" before "Blodtryk og puls"."""
+    bonus = 15.0 if any(word.startswith(query) for word in candidate.split()) else 0.0
+    return fuzz.WRatio(query, candidate) + bonus
+
+
 class Picker(ModalScreen[str | None]):
     """Type to narrow a list (fuzzy), arrows to move, Enter to choose, Esc to cancel."""
 
@@ -49,7 +56,7 @@ class Picker(ModalScreen[str | None]):
             yield Label(self.title_text)
             yield Input(placeholder=self.placeholder, id="search")
             yield OptionList(*[Option(c.label, id=c.id) for c in self.choices], id="options")
-            yield Static("", id="preview")
+            yield Static("", id="preview", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = 0 if self.choices else None
@@ -59,7 +66,7 @@ class Picker(ModalScreen[str | None]):
         query = event.value.strip().casefold()
         if query:
             haystack = {c.id: " ".join((c.label, *c.keywords)).casefold() for c in self.choices}
-            found = process.extract(query, haystack, scorer=fuzz.WRatio, limit=None, score_cutoff=50)
+            found = process.extract(query, haystack, scorer=_score, limit=None, score_cutoff=50)
             order = [key for _, _, key in found]
             self.shown = [c for key in order for c in self.choices if c.id == key]
         else:

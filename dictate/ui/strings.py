@@ -45,7 +45,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "help_autotexts": "Autotekster (sig \"{keyword}\" og navnet)",
         "help_keys": "Taster",
         "help_close": "Luk med Esc",
-        "choose_autotext": "Flere autotekster passer – tryk F3 og vælg",
+        "notice_autotext_choice": "Flere autotekster passer – tryk F3 og vælg",
+        "notice_autotext_unknown": "Ingen autotekst passer til det sagte – tryk F3 for at vælge",
+        "notice_autotext_no_trigger": "Sig navnet på autoteksten efter \"autotekst\"",
+        "notice_autotext_no_section": "Autoteksten har ingen overskrift i denne skabelon; den er sat ind her",
+        "notice_heading_no_name": "Sig navnet på overskriften efter \"overskrift\"",
+        "notice_heading_unknown": "Ingen overskrift passer – tryk F2 for at vælge",
         "section_general": "Generelt",
         "review_hint": "Markeret til gennemsyn: usikre ord, nægtelser og tal",
         "fix_portaudio": "Installér PortAudio: sudo apt install libportaudio2",
@@ -94,7 +99,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "help_autotexts": "Auto-texts (say \"{keyword}\" and the name)",
         "help_keys": "Keys",
         "help_close": "Close with Esc",
-        "choose_autotext": "Several auto-texts match – press F3 and choose",
+        "notice_autotext_choice": "Several auto-texts match – press F3 and choose",
+        "notice_autotext_unknown": "No auto-text matches what was said – press F3 to choose",
+        "notice_autotext_no_trigger": "Say the auto-text's name after \"auto text\"",
+        "notice_autotext_no_section": "The auto-text has no heading in this layout; it was inserted here",
+        "notice_heading_no_name": "Say the heading's name after \"heading\"",
+        "notice_heading_unknown": "No heading matches – press F2 to choose",
         "section_general": "General",
         "review_hint": "Marked for review: uncertain words, negations and numbers",
         "fix_portaudio": "Install PortAudio: sudo apt install libportaudio2",
@@ -110,6 +120,9 @@ class Strings:
     def __init__(self, language: str = "da") -> None:
         self.language = language if language in STRINGS else "da"
         self._table = STRINGS[self.language]
+
+    def has(self, key: str) -> bool:
+        return key in STRINGS["da"]
 
     def __call__(self, key: str, **values: object) -> str:
         text = self._table.get(key) or STRINGS["da"][key]

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Start-up time and UI responsiveness of the dictation app, with the real model.
+
+    python scripts/bench_app.py [--model base] [--clip PATH] [--runs 3]
+
+- ready: from starting (templates, model check, app construction) to listening
+  (model loaded in the worker, engine running), warm cache;
+- UI frame time: while the engine decodes a Danish clip as fast as it can (both
+  cores busy), a 50 ms timer on the UI thread records how late each tick runs,
+  and each note redraw after a commit is timed.
+Target: ready <= 3 s with the base model, warm cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from argparse import Namespace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from evallib import machine  # noqa: E402
+
+DEFAULT_CLIP = ROOT / "tests" / "data" / "nst_danspeech_u0042008.wav"
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def one_run(args: argparse.Namespace) -> dict[str, float | list[float]]:
+    began = time.perf_counter()  # the first run also pays for importing dictate, Textual and the model code
+    from dictate import cli
+    from dictate.live import make_streamer
+    from dictate.sources import FileSource
+    from dictate.ui.app import AppOptions, make_app
+    from dictate.ui.engine import Engine
+
+    cli_args = Namespace(language="da", layout="fsiii", model=args.model, templates=None, no_vocabulary=False,
+                         hints=False)
+    settings, model, catalog = cli._settings(cli_args)
+
+    def engine() -> Engine:
+        transcriber, _ = cli._load_model(cli_args, settings, model, catalog)
+        from dictate.whisper import StreamingVad
+
+        # The clip three times over: enough decoding to keep the cores busy.
+        streamer = make_streamer(transcriber, "da", vad=StreamingVad())
+        source = FileSource(args.clip)
+        frames = list(source.frames()) * 3
+
+        class Replay:
+            description = source.description
+
+            def frames(self):  # noqa: ANN202
+                yield from frames
+
+        return Engine(Replay(), streamer, live_source=False)
+
+    app = make_app(AppOptions(settings=settings, engine_factory=engine, source_label=str(args.clip),
+                              model_label=model.name))
+    result: dict[str, float | list[float]] = {}
+    lateness: list[float] = []
+    redraws: list[float] = []
+
+    async def scenario() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            while app.state != "listening":
+                await pilot.pause(0.01)
+            result["ready"] = time.perf_counter() - began
+            expected = time.perf_counter() + 0.05
+
+            def tick() -> None:
+                nonlocal expected
+                now = time.perf_counter()
+                lateness.append(max(0.0, now - expected))
+                expected = now + 0.05
+
+            app.set_interval(0.05, tick)
+            original = app._refresh_note
+
+            def timed_refresh() -> None:
+                t0 = time.perf_counter()
+                original()
+                redraws.append(time.perf_counter() - t0)
+
+            app._refresh_note = timed_refresh  # type: ignore[method-assign]
+            while app.state != "stopped":
+                await pilot.pause(0.05)
+            await pilot.press("ctrl+q")
+
+    asyncio.run(scenario())
+    result["lateness"] = lateness
+    result["redraws"] = redraws
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="base")
+    parser.add_argument("--clip", type=Path, default=DEFAULT_CLIP)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    readies, lateness, redraws = [], [], []
+    for _ in range(args.runs):
+        run = one_run(args)
+        readies.append(run["ready"])
+        lateness += run["lateness"]
+        redraws += run["redraws"]
+    print(f"ready (start -> listening, warm cache), {args.runs} runs: first (with imports) {readies[0]:.2f} s, "
+          f"median {statistics.median(readies):.2f} s, max {max(readies):.2f} s (target <= 3 s)")
+    print(f"UI timer lateness while decoding ({len(lateness)} ticks of 50 ms): p50 {pct(lateness, .5) * 1000:.1f} ms, "
+          f"p99 {pct(lateness, .99) * 1000:.1f} ms, max {max(lateness) * 1000:.1f} ms")
+    if redraws:
+        print(f"note redraw after a commit ({len(redraws)}): p50 {pct(redraws, .5) * 1000:.2f} ms, "
+              f"max {max(redraws) * 1000:.2f} ms")
+    return 0 if max(readies) <= 3.0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
