@@ -231,8 +231,9 @@ class Interpreter:
             return []
         section = autotext.section_for(self.layout.id, self._section_keys)
         if section is None:
-            self._notice(at, "autotext_no_section", f"auto-text '{autotext.id}' names no section of layout '{self.layout.id}'; "
-                             "inserted where you are")
+            self._notice(at, "autotext_no_section",
+                         f"auto-text '{autotext.id}' names no section of layout '{self.layout.id}'; "
+                         "inserted where you are")
         return [InsertAutoText(autotext, section)]
 
     # -- text, headings, marks and numbers ----------------------------------------
@@ -354,8 +355,8 @@ class Interpreter:
                 return None  # a sentence that merely starts like a command: text
         if best is None:
             if strict:
-                self._notice(tokens[i].word.start, "heading_unknown", f"a heading command that matches no heading in layout "
-                                                   f"'{self.layout.id}'")
+                self._notice(tokens[i].word.start, "heading_unknown",
+                             f"a heading command that matches no heading in layout '{self.layout.id}'")
             return None
         return best[2], after_keyword + best[1]
 
