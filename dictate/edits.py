@@ -65,8 +65,16 @@ class Undo:
 
 
 @dataclass(frozen=True)
+class ReplaceText:
+    """The nurse rewrote a section's text by keyboard; its heading and place stay."""
+
+    section: str
+    text: str
+
+
+@dataclass(frozen=True)
 class EndNote:
     """The note is finished ("afslut notat"); what follows is not part of it."""
 
 
-Edit = Union[AddWord, AddMark, GoToSection, InsertAutoText, NextField, PreviousField, Undo, EndNote]
+Edit = Union[AddWord, AddMark, GoToSection, InsertAutoText, NextField, PreviousField, Undo, ReplaceText, EndNote]

@@ -20,7 +20,7 @@ from typing import Literal
 
 from dictate.autotexts import AutoText, FieldDef
 from dictate.edits import (AddMark, AddWord, Edit, EndNote, GoToSection, InsertAutoText, NextField,
-                           PreviousField, Undo)
+                           PreviousField, ReplaceText, Undo)
 from dictate.layouts import GENERAL_KEY, Layout
 from dictate.words import Word
 
@@ -257,6 +257,8 @@ class Note:
             self._move_field(+1)
         elif isinstance(edit, PreviousField):
             self._move_field(-1)
+        elif isinstance(edit, ReplaceText):
+            self._replace_text(edit.section, edit.text)
         elif isinstance(edit, EndNote):
             self._leave_field()
             self.finished = True
@@ -354,6 +356,20 @@ class Note:
                     section.tokens.append(Token(text=chunk, kind="fixed", source=source))
         if first is not None:
             self.active, self._fresh = (self.current, first), True
+
+    def _replace_text(self, key: str, text: str) -> None:
+        """Typed text replaces the section's tokens; fields in it become plain text."""
+        if key not in self.sections:
+            raise KeyError(f"layout '{self.layout.id}' has no section '{key}'")
+        if self.active is not None and self.active[0] == key:
+            self.active = None
+        tokens: list[Token] = []
+        for chunk in _CHUNKS.findall(text.strip()):
+            if chunk.startswith("\n"):
+                tokens.append(Token(text="\n\n" if len(chunk) > 1 else "\n", kind="mark"))
+            else:
+                tokens.append(Token(text=chunk, kind="fixed"))
+        self.sections[key].tokens = tokens
 
     def _leave_field(self) -> None:
         if self.active is not None:

@@ -289,3 +289,57 @@ def test_every_ui_word_exists_in_both_languages_and_notices_are_translated():
     source = (Path(__file__).parent.parent / "dictate" / "interpreter.py").read_text(encoding="utf-8")
     codes = set(re.findall(r'self\._notice\([^,]+, "(\w+)"', source))
     assert len(codes) == 6 and all(f"notice_{code}" in STRINGS["da"] for code in codes)
+
+
+def test_editing_a_section_by_keyboard_keeps_the_structure_and_can_be_undone():
+    engine, _ = fake_engine(script=SCRIPT[:3])
+    app = make_app(options(lambda: engine))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            assert app.note.current == "I3"
+            await pilot.press("f4")
+            assert app.screen.__class__.__name__ == "Editor"
+            editor = app.screen.query_one("TextArea")
+            assert editor.text == "Hun spiste lidt."
+            editor.text = "Hun spiste en halv portion.\nDrak 2 glas vand."
+            await pilot.press("ctrl+s")
+            assert app.note.sections["I3"].text == "Hun spiste en halv portion.\nDrak 2 glas vand."
+            assert app.note.sections["general"].text == "Borgeren sov godt."  # other sections untouched
+            await pilot.press("f4", "escape")  # Esc drops the change
+            assert app.note.sections["I3"].text.startswith("Hun spiste en halv portion.")
+            await pilot.press("ctrl+z")
+            assert app.note.sections["I3"].text == "Hun spiste lidt."
+            await pilot.press("f4")
+            app.screen.query_one("TextArea").text = "Rettet."
+            await pilot.press("ctrl+s", "ctrl+q")
+        return app.return_value
+
+    [note] = run(scenario())
+    assert note == "Generelt\nBorgeren sov godt.\n\nErnæring\nRettet.\n"
+
+
+def test_an_unfinished_draft_is_offered_on_start():
+    from dataclasses import replace
+
+    from dictate.pipeline import build_note
+    from test_interpreter import utt
+
+    draft, _ = build_note([utt("Borgeren var træt."), utt("Overskrift søvn."), utt("Hun sov uroligt.")], SETTINGS)
+
+    for answer, expected in (("#yes", "Hun sov uroligt."), ("#no", "")):
+        engine, _ = fake_engine(script=[["Hun", "har", "smerter."]])
+        app = make_app(replace(options(lambda engine=engine: engine), recover=lambda: draft))
+
+        async def scenario(answer=answer):  # noqa: ANN001
+            async with app.run_test(size=(80, 24)) as pilot:
+                await wait_for(pilot, lambda: app.screen.__class__.__name__ == "Question")
+                assert "ufærdigt notat" in str(app.screen.query_one("Label").render())
+                await pilot.click(answer)
+                await wait_for(pilot, lambda: app.state == "stopped")
+                await pilot.press("ctrl+q")
+            return app.return_value
+
+        [note] = run(scenario())
+        assert (expected in note) and ("Hun har smerter." in note)

@@ -21,7 +21,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from dictate.edits import GoToSection, InsertAutoText, NextField, PreviousField, Undo
+from dictate.edits import GoToSection, InsertAutoText, NextField, PreviousField, ReplaceText, Undo
 from dictate.note import Note
 from dictate.pipeline import Settings
 from dictate.render import RENDERERS
@@ -29,12 +29,12 @@ from dictate.session import NoteBuilder
 from dictate.streamer import Commit, Partial
 from dictate.ui.engine import Ended, Engine, EngineMessage, Events, Failed, Level, Status
 from dictate.ui.noteview import render_note
-from dictate.ui.screens import Choice, Help, Picker, Question
+from dictate.ui.screens import Choice, Editor, Help, Picker, Question
 from dictate.ui.strings import Strings
 
 #: Actions that change the note; they wait while a dialog is open.
 NOTE_ACTIONS = {"undo", "next_field", "previous_field", "choose_heading", "pick_autotext", "finish",
-                "discard", "toggle_pause"}
+                "discard", "toggle_pause", "edit_text"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class AppOptions:
     model_label: str = ""
     #: the elapsed-time clock (tests freeze it for stable snapshots)
     clock: Callable[[], float] = time.monotonic
+    #: an unfinished note left by a crash, if any (the draft store provides it); offered on start
+    recover: Callable[[], Note | None] | None = None
 
 
 def bindings(s: Strings) -> list[Binding]:
@@ -58,6 +60,7 @@ def bindings(s: Strings) -> list[Binding]:
         Binding("ctrl+z", "undo", s("key_undo"), id="undo"),
         Binding("f3", "pick_autotext", s("key_autotext"), id="pick_autotext"),
         Binding("f2", "choose_heading", s("key_heading"), id="choose_heading"),
+        Binding("f4", "edit_text", s("key_edit"), id="edit_text"),
         Binding("f1", "help", s("key_help"), id="help"),
         Binding("f8", "discard", s("key_discard"), id="discard"),
         # Tab moves between fields, not between widgets: priority over the screen's focus keys.
@@ -136,7 +139,24 @@ class DictateApp(App[list[str]]):
         self.set_interval(0.5, self._refresh_status)
         self._refresh_note()
         self._refresh_status()
-        self.run_engine()
+        self._offer_recovery_then_start()
+
+    def _offer_recovery_then_start(self) -> None:
+        """Recording starts only after the question is answered, so nothing said lands in the wrong note."""
+        draft = self.options.recover() if self.options.recover else None
+        if draft is None or draft.is_empty:
+            self.run_engine()
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.builder = NoteBuilder(self.settings.interpreter(), draft)
+                self._refresh_note()
+            self.run_engine()
+
+        when = draft.created.strftime("%d.%m. %H:%M")
+        self.push_screen(Question(self.strings("recover_question", when=when), self.strings("yes_recover"),
+                                  self.strings("no_recover")), answer)
 
     @property
     def note(self) -> Note:
@@ -266,6 +286,21 @@ class DictateApp(App[list[str]]):
         keys = {s.key for s in self.settings.layout.all_sections}
         self._edit([InsertAutoText(autotext, autotext.section_for(self.settings.layout.id, keys))])
 
+    def action_edit_text(self) -> None:
+        """Type over the current section's text; recording pauses meanwhile."""
+        section = self.note.sections[self.note.current]
+        was_recording = self.engine is not None and not self.engine.paused.is_set()
+        if was_recording:
+            self.action_toggle_pause()
+
+        def edited(text: str | None) -> None:
+            if text is not None and text.strip() != section.text:
+                self._edit([ReplaceText(section.key, text)])
+            if was_recording:
+                self.action_toggle_pause()
+
+        self.push_screen(Editor(self.strings("edit_title", heading=section.heading), section.text), edited)
+
     def action_finish(self) -> None:
         unfilled = len(self.note.unfilled_fields())
         if unfilled:
@@ -374,7 +409,8 @@ def help_text(settings: Settings, s: Strings) -> str:
         if phrases:
             lines.append(f"  {label}: " + ", ".join(f'"{p}"' for p in phrases))
     lines += ["", s("help_marks")]
-    lines += [f'  "{phrase}" → {mark!r}' for phrase, mark in commands.marks.items()]
+    shown = {"\n": "↵", "\n\n": "¶"}
+    lines += [f'  "{phrase}" → {shown.get(mark, mark)}' for phrase, mark in commands.marks.items()]
     keyword = commands.autotext[0] if commands.autotext else ""
     lines += ["", s("help_autotexts", keyword=keyword)]
     for autotext in sorted(settings.autotexts, key=lambda a: a.title(language).casefold()):

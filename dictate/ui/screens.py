@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 
@@ -152,4 +152,37 @@ class Help(ModalScreen[None]):
             yield Static(self.text, markup=False)
 
     def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class Editor(ModalScreen[str | None]):
+    """One section's text in a TextArea: Ctrl+S keeps the change, Esc drops it.
+
+    One section at a time, so headings and the note's structure cannot be typed away.
+    """
+
+    DEFAULT_CSS = """
+    Editor { align: center middle; }
+    Editor > Vertical { width: 95%; height: 90%; border: round $accent; background: $surface; }
+    Editor TextArea { height: 1fr; }
+    """
+    BINDINGS = [Binding("ctrl+s", "save", show=False, priority=True), Binding("escape", "cancel", show=False)]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text, markup=False)
+            yield TextArea(self.text, id="editor", soft_wrap=True)
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+    def action_cancel(self) -> None:
         self.dismiss(None)
