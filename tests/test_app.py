@@ -118,7 +118,9 @@ def test_pause_stops_feeding_and_resume_goes_on():
             await pilot.pause(0.5)
             assert source.position <= held + source.block  # nothing more was read while paused
             assert "Pause" in str(app.query_one("#status").render())
-            await pilot.press("f9")
+            await pilot.press("media_play_pause")  # a headset's button
+            assert app.state == "listening"
+            await pilot.press("f9", "f9")
             assert app.state == "listening"
             await wait_for(pilot, lambda: app.state == "stopped")
             assert "Borgeren sov godt." in app.note.sections["general"].text

@@ -55,7 +55,10 @@ class AppOptions:
 def bindings(s: Strings) -> list[Binding]:
     """The keys, most used first (the footer shows as many as fit; F1 lists them all)."""
     return [
-        Binding("space,f9", "toggle_pause", s("key_pause"), id="toggle_pause", key_display="Space/F9"),
+        # Headsets send play/pause as a media key; terminals with the kitty keyboard
+        # protocol (kitty, foot, WezTerm, Ghostty) pass it on.
+        Binding("space,f9,media_play_pause,media_play,media_pause", "toggle_pause", s("key_pause"),
+                id="toggle_pause", key_display="Space/F9"),
         Binding("f10", "finish", s("key_finish"), id="finish"),
         Binding("ctrl+z", "undo", s("key_undo"), id="undo"),
         Binding("f3", "pick_autotext", s("key_autotext"), id="pick_autotext"),
