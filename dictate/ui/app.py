@@ -243,8 +243,8 @@ class DictateApp(App[list[str]]):
         return True
 
     def action_toggle_pause(self) -> None:
-        if self.engine is None:
-            return
+        if self.engine is None or self.state in ("stopped", "no_device"):
+            return  # nothing to pause: the source has ended or never started
         if self.engine.paused.is_set():
             self.engine.paused.clear()
             self._set_state("listening")
