@@ -259,16 +259,34 @@ def _app(args: argparse.Namespace) -> int:
 
         return Engine(MicrophoneSource(device=args.device), streamer, live_source=True)
 
+    from dictate.drafts import DraftStore, restore_note
+
+    store = DraftStore.default()
+
+    def recover():  # noqa: ANN202
+        """The newest unfinished draft that still replays, if any."""
+        autotexts = dict(catalog.autotexts)
+        for path in store.unfinished():
+            try:
+                return restore_note(path, catalog.layouts, autotexts, model=settings.model,
+                                    vocabularies=settings.vocabularies)
+            except (ValueError, KeyError, OSError) as exc:
+                log.warning("draft %s cannot be restored: %s", path.name, exc)
+        return None
+
     label = args.input or (f"mic {args.device}" if args.device else "mic")
     app = make_app(AppOptions(settings=settings, engine_factory=engine_factory, source_label=label,
-                              output_format=args.format, ui_language=args.ui_language, model_label=model.name))
+                              output_format=args.format, ui_language=args.ui_language, model_label=model.name,
+                              drafts=store, recover=recover))
     log.info("app started: %s, language %s, layout %s", "file" if args.input else "microphone",
              settings.language, settings.layout.id)
     notes = app.run() or []
     log.info("app closed: %d finished note(s)", len(notes))
-    for text in notes:
+    for text, draft in zip(notes, app.finished_drafts):
         if not out.write(text):
-            break
+            break  # the reader is gone: the drafts stay, nothing is lost
+        if draft is not None:
+            store.retire(draft)  # written out: the draft has done its job
     return ExitCode.OK
 
 

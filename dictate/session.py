@@ -11,7 +11,7 @@ only ever touched by one thread.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,7 +19,6 @@ import numpy as np
 from dictate.edits import Edit
 from dictate.interpreter import Interpreter, Notice
 from dictate.note import Note
-from dictate.pipeline import apply_utterance
 from dictate.streamer import Commit, Streamer, StreamEvent
 from dictate.words import Utterance, Word
 
@@ -28,6 +27,8 @@ from dictate.words import Utterance, Word
 class NoteBuilder:
     interpreter: Interpreter
     note: Note
+    #: called with each group of edits once applied (the draft journal)
+    on_apply: Callable[[list[Edit]], None] | None = None
     _pending: list[Word] = field(default_factory=list)
     _notices_seen: int = 0
 
@@ -49,12 +50,19 @@ class NoteBuilder:
             return
         utterance = Utterance(tuple(self._pending))
         self._pending = []
-        apply_utterance(self.interpreter, self.note, utterance)
+        self._apply(self.interpreter.feed(utterance))
 
     def apply(self, edits: Sequence[Edit]) -> None:
         """Edits from the keyboard (undo, next field, a picked auto-text): one undoable group."""
         self.flush()
-        self.note.apply(list(edits))
+        self._apply(list(edits))
+
+    def _apply(self, edits: list[Edit]) -> None:
+        if not edits or self.note.finished:
+            return
+        self.note.apply(edits)
+        if self.on_apply is not None:
+            self.on_apply(edits)
 
     def new_notices(self) -> list[Notice]:
         notices = self.interpreter.notices[self._notices_seen:]

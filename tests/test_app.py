@@ -347,3 +347,32 @@ def test_an_unfinished_draft_is_offered_on_start():
 
         [note] = run(scenario())
         assert (expected in note) and ("Hun har smerter." in note)
+
+
+def test_every_commit_is_saved_as_a_draft_and_the_status_bar_says_so(tmp_path):
+    from dataclasses import replace
+
+    from dictate.drafts import DraftStore, restore_note
+    from dictate.render import to_text
+
+    store = DraftStore(tmp_path / "drafts")
+    engine, _ = fake_engine(script=SCRIPT[:3])
+    app = make_app(replace(options(lambda: engine), drafts=store))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            assert "Kladde gemt" in str(app.query_one("#bar").render())
+            [path] = store.unfinished()
+            assert to_text(restore_note(path, CATALOG.layouts, CATALOG.autotexts)) == to_text(app.note)
+            await pilot.press("f10")
+            assert app.finished_drafts == [path] and path.exists()  # kept until the note is written out
+            await pilot.press("f3", *"sår", "enter")  # a second note, then discarded
+            [second] = [p for p in store.unfinished() if p != path]
+            await pilot.press("f8")
+            await pilot.click("#yes")
+            assert not second.exists() and path.exists()
+            await pilot.press("ctrl+q")
+        return app.return_value
+
+    assert len(run(scenario())) == 1

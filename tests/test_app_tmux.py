@@ -25,8 +25,9 @@ def test_the_app_in_tmux_writes_only_the_note_to_stdout(tmp_path):
     session = f"dictate-test-{os.getpid()}"
     out = tmp_path / "out.txt"
     # Textual draws on stderr (the terminal); stdout goes to a file, as an integrator's pipe would.
-    command = (f"cd {ROOT} && DICTATE_LOG_DIR={tmp_path} {sys.executable} -m dictate --input "
-               f"{DATA / 'en_live.wav'} --fast -l en --ui-language en > {out}; echo exited $? > {tmp_path}/rc")
+    drafts = tmp_path / "drafts"
+    command = (f"cd {ROOT} && DICTATE_LOG_DIR={tmp_path} DICTATE_DRAFTS_DIR={drafts} {sys.executable} -m dictate "
+               f"--input {DATA / 'en_live.wav'} --fast -l en --ui-language en > {out}; echo exited $? > {tmp_path}/rc")
     tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command)
     try:
         deadline = time.monotonic() + 240
@@ -36,6 +37,8 @@ def test_the_app_in_tmux_writes_only_the_note_to_stdout(tmp_path):
             time.sleep(0.5)
             screen = tmux("capture-pane", "-p", "-t", session)
         assert "Record/pause" in screen and "Finish" in screen  # the footer's keys
+        # The finished note's draft stays until the note is written out at exit.
+        assert len(list(drafts.glob("*.jsonl"))) == 1
         tmux("send-keys", "-t", session, "C-q")
         while not (tmp_path / "rc").exists():
             assert time.monotonic() < deadline
@@ -47,5 +50,6 @@ def test_the_app_in_tmux_writes_only_the_note_to_stdout(tmp_path):
     assert text.startswith("General\nThe resident is asleep in"), text
     assert "Nutrition\n" in text and "Pain and sensory impressions\nShe has no pain today." in text
     assert "\x1b" not in text  # no terminal control sequences in the note
+    assert list(drafts.glob("*.jsonl")) == []  # written out, so the draft was retired
     log = (tmp_path / "dictate.log").read_text()
     assert "loaded" in log and "asleep" not in log  # diagnostics, but no transcript text, in the log

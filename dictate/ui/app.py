@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual import work
 from textual.app import App, ComposeResult
@@ -21,7 +22,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from dictate.edits import GoToSection, InsertAutoText, NextField, PreviousField, ReplaceText, Undo
+from dictate.drafts import DraftStore, Journal
+from dictate.edits import Edit, GoToSection, InsertAutoText, NextField, PreviousField, ReplaceText, Undo
 from dictate.note import Note
 from dictate.pipeline import Settings
 from dictate.render import RENDERERS
@@ -50,6 +52,8 @@ class AppOptions:
     clock: Callable[[], float] = time.monotonic
     #: an unfinished note left by a crash, if any (the draft store provides it); offered on start
     recover: Callable[[], Note | None] | None = None
+    #: where every committed edit is journalled; None keeps no drafts (tests, demos)
+    drafts: DraftStore | None = None
 
 
 def bindings(s: Strings) -> list[Binding]:
@@ -115,8 +119,11 @@ class DictateApp(App[list[str]]):
         super().__init__()
         self.options = options
         self.settings = options.settings
+        self.journal: Journal | None = None
         self.builder = self._new_builder()
         self.finished_notes: list[str] = []
+        #: the draft journal of each finished note, to be removed once the note is written out
+        self.finished_drafts: list[Path | None] = []
         self.engine: Engine | None = None
         self.state = "loading"
         self.level = 0.0
@@ -153,7 +160,7 @@ class DictateApp(App[list[str]]):
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self.builder = NoteBuilder(self.settings.interpreter(), draft)
+                self.builder = self._new_builder(draft)
                 self._refresh_note()
             self.run_engine()
 
@@ -165,8 +172,28 @@ class DictateApp(App[list[str]]):
     def note(self) -> Note:
         return self.builder.note
 
-    def _new_builder(self) -> NoteBuilder:
-        return NoteBuilder(self.settings.interpreter(), self.settings.new_note(self.options.source_label))
+    def _new_builder(self, note: Note | None = None) -> NoteBuilder:
+        if self.journal is not None:
+            self.journal.close()
+        self.journal = None
+        if note is not None and self.options.drafts is not None:
+            self.journal = self.options.drafts.reopen(note)  # a recovered note goes on in its own draft
+        note = note or self.settings.new_note(self.options.source_label)
+        return NoteBuilder(self.settings.interpreter(), note, on_apply=self._journal_edits)
+
+    def _journal_edits(self, edits: list[Edit]) -> None:
+        """Every applied group goes to the draft before the next word is taken."""
+        store = self.options.drafts
+        if store is None:
+            return
+        try:
+            if self.journal is None:
+                self.journal = store.start(self.note)
+            self.journal.edits(edits)
+        except OSError as exc:
+            # Disk full or the folder gone: dictation goes on; the nurse must know.
+            self.notify(f"{self.strings('draft_failed')}: {exc.strerror}", severity="error", markup=False)
+        self._refresh_status()
 
     # -- the engine, off the UI thread ------------------------------------------
 
@@ -319,7 +346,10 @@ class DictateApp(App[list[str]]):
     def action_discard(self) -> None:
         def answer(yes: bool | None) -> None:
             if yes:
+                draft = self.journal.path if self.journal is not None else None
                 self.builder = self._new_builder()
+                if draft is not None and self.options.drafts is not None:
+                    self.options.drafts.retire(draft)  # discarded on purpose, after asking
                 self._refresh_note()
 
         self.push_screen(Question(self.strings("discard_question"), self.strings("yes_discard"),
@@ -345,6 +375,7 @@ class DictateApp(App[list[str]]):
         self.builder.flush()
         if not self.note.is_empty:
             self.finished_notes.append(RENDERERS[self.options.output_format](self.note))
+            self.finished_drafts.append(self.journal.path if self.journal is not None else None)
             self.notify(self.strings("finished"))
         self.builder = self._new_builder()
         self._refresh_note()
@@ -377,7 +408,12 @@ class DictateApp(App[list[str]]):
         latency = f"{self.latency:.1f} s" if self.latency is not None else "–"
         self.query_one("#bar", Static).update(
             f"{s('model')}: {self.options.model_label}  {s('language')}: {self.settings.language}  "
-            f"{s('layout')}: {self.settings.layout.id}  {s('latency')}: {latency}  {s('draft_none')}")
+            f"{s('layout')}: {self.settings.layout.id}  {s('latency')}: {latency}  {self._draft_label()}")
+
+    def _draft_label(self) -> str:
+        if self.journal is not None and self.journal.saved_at is not None:
+            return f"{self.strings('draft_saved')} {self.journal.saved_at:%H:%M:%S}"
+        return self.strings("draft_none")
 
 
 def make_app(options: AppOptions) -> DictateApp:

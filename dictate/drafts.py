@@ -1,0 +1,182 @@
+"""Crash-safe drafts: every applied group of edits is appended to a journal.
+
+One journal per note, a JSON line per utterance's edits, written with
+O_APPEND and fsync'd before the next word is taken, in a folder only the
+user can read (files 0600). Replaying the journal through the same templates
+gives the same note, because a note is exactly its edits. A journal torn by a
+crash mid-line gives back everything before the tear. A finished note's
+journal is removed only after its output was written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from dictate.autotexts import AutoText
+from dictate.edits import (AddMark, AddWord, Edit, EndNote, GoToSection, InsertAutoText, NextField,
+                           PreviousField, ReplaceText, Undo)
+from dictate.note import Note
+from dictate.words import Word
+
+JOURNAL_VERSION = 1
+_SIMPLE = {"next_field": NextField, "previous_field": PreviousField, "undo": Undo, "end_note": EndNote}
+
+
+def edit_to_dict(edit: Edit) -> dict[str, Any]:
+    if isinstance(edit, AddWord):
+        w = edit.word
+        data: dict[str, Any] = {"t": "word", "text": edit.text, "word": [w.text, w.start, w.end, w.probability]}
+        if edit.corrected_from is not None:
+            data["from"], data["score"] = edit.corrected_from, edit.score
+        return data
+    if isinstance(edit, AddMark):
+        return {"t": "mark", "mark": edit.mark}
+    if isinstance(edit, GoToSection):
+        return {"t": "section", "key": edit.key}
+    if isinstance(edit, InsertAutoText):
+        return {"t": "autotext", "id": edit.autotext.id, "version": edit.autotext.version, "section": edit.section}
+    if isinstance(edit, ReplaceText):
+        return {"t": "replace", "section": edit.section, "text": edit.text}
+    for name, kind in _SIMPLE.items():
+        if isinstance(edit, kind):
+            return {"t": name}
+    raise TypeError(f"unknown edit {edit!r}")
+
+
+def edit_from_dict(data: Mapping[str, Any], autotexts: Mapping[str, AutoText]) -> Edit:
+    kind = data["t"]
+    if kind == "word":
+        text, start, end, probability = data["word"]
+        return AddWord(Word(text, float(start), float(end), float(probability)), data["text"],
+                       corrected_from=data.get("from"), score=data.get("score"))
+    if kind == "mark":
+        return AddMark(data["mark"])
+    if kind == "section":
+        return GoToSection(data["key"])
+    if kind == "autotext":
+        autotext = autotexts.get(data["id"])
+        if autotext is None:
+            raise KeyError(f"auto-text '{data['id']}' is no longer in the templates")
+        return InsertAutoText(autotext, data["section"])
+    if kind == "replace":
+        return ReplaceText(data["section"], data["text"])
+    return _SIMPLE[kind]()
+
+
+class Journal:
+    """One note's journal, open for appending."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        # O_APPEND: each line lands whole at the end even if two writers race;
+        # 0600: health data, readable by this user only (the umask can only take away).
+        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        self.saved_at: datetime | None = None
+
+    def write(self, record: dict[str, Any]) -> None:
+        line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        view = memoryview(line)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
+        os.fsync(self._fd)
+        self.saved_at = datetime.now().astimezone()
+
+    def edits(self, edits: list[Edit]) -> None:
+        self.write({"type": "edits", "edits": [edit_to_dict(e) for e in edits]})
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+@dataclass
+class DraftStore:
+    directory: Path
+
+    @classmethod
+    def default(cls) -> DraftStore:
+        override = os.environ.get("DICTATE_DRAFTS_DIR")
+        if override:
+            return cls(Path(override))
+        from platformdirs import user_state_dir
+
+        return cls(Path(user_state_dir("dictate", appauthor=False)) / "drafts")
+
+    def _ensure(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(self.directory, 0o700)
+
+    def start(self, note: Note) -> Journal:
+        """A new journal for `note`, with a header that says what to replay it with."""
+        self._ensure()
+        journal = Journal(self.directory / f"{note.id}.jsonl")
+        journal.write({"type": "note", "journal_version": JOURNAL_VERSION, "id": note.id,
+                       "created": note.created.isoformat(), "language": note.language,
+                       "layout": note.layout.id, "layout_version": note.layout.version, "source": note.source})
+        return journal
+
+    def reopen(self, note: Note) -> Journal:
+        self._ensure()
+        return Journal(self.directory / f"{note.id}.jsonl")
+
+    def unfinished(self) -> list[Path]:
+        """Journals of notes not yet finished and written, newest first."""
+        if not self.directory.is_dir():
+            return []
+        return sorted(self.directory.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)
+
+    def retire(self, path: Path) -> None:
+        """The note was written out: its draft is no longer needed."""
+        path.unlink(missing_ok=True)
+
+
+def read_journal(path: Path) -> tuple[dict[str, Any], list[list[dict[str, Any]]]]:
+    """The header and the edit groups; a torn or garbled line ends the journal there."""
+    header: dict[str, Any] | None = None
+    groups: list[list[dict[str, Any]]] = []
+    with path.open("rb") as handle:
+        for raw in handle:
+            if not raw.endswith(b"\n"):
+                break  # torn by a crash mid-write: everything before it counts
+            try:
+                record = json.loads(raw)
+            except (ValueError, UnicodeDecodeError):
+                break
+            if header is None:
+                if not isinstance(record, dict) or record.get("type") != "note":
+                    raise ValueError(f"{path}: not a dictate draft journal")
+                header = record
+            elif isinstance(record, dict) and record.get("type") == "edits":
+                groups.append(record["edits"])
+    if header is None:
+        raise ValueError(f"{path}: empty draft journal")
+    return header, groups
+
+
+def replay(path: Path, note: Note, autotexts: Mapping[str, AutoText]) -> Note:
+    """Apply the journal's edit groups to `note` (new, with the header's id and layout)."""
+    _, groups = read_journal(path)
+    for group in groups:
+        try:
+            note.apply([edit_from_dict(data, autotexts) for data in group])
+        except (KeyError, ValueError, TypeError):
+            break  # a template changed under the draft: keep what replays cleanly
+    return note
+
+
+def restore_note(path: Path, layout_lookup: Mapping[str, Any], autotexts: Mapping[str, AutoText],
+                 model: Any = None, vocabularies: tuple[tuple[str, int], ...] = ()) -> Note:
+    """A note rebuilt from its journal, with its original id and time."""
+    header, _ = read_journal(path)
+    layout = layout_lookup[header["layout"]]
+    note = Note(layout=layout, language=header["language"], model=model, source=header.get("source"),
+                vocabularies=vocabularies, id=header["id"], created=datetime.fromisoformat(header["created"]))
+    return replay(path, note, autotexts)

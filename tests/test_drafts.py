@@ -1,0 +1,105 @@
+"""The draft journal: every applied group of edits on disk, replayable after a crash."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+from dictate.catalog import load_catalog
+from dictate.drafts import DraftStore, read_journal, restore_note
+from dictate.edits import NextField, ReplaceText, Undo
+from dictate.pipeline import Settings
+from dictate.render import to_dict
+from dictate.session import NoteBuilder
+from dictate.streamer import Commit
+from dictate.words import Word
+
+CATALOG = load_catalog()
+SETTINGS = Settings(layout=CATALOG.layouts["fsiii"], commands=CATALOG.commands["da"], language="da",
+                    autotexts=CATALOG.autotexts_for("da"), terms=CATALOG.terms("da"))
+UTTERANCES = ["Borgeren fik Panodyl i morges.", "Overskrift ernæring.", "Hun drak hundrede og halvtreds milliliter.",
+              "Autotekst sårpleje.", "venstre hæl", "Næste felt.", "tre gange fire", "Slet det.",
+              "Overskrift smerter.", "Hun har ikke ondt."]
+
+
+def commit(text: str, start: float) -> Commit:
+    words = tuple(Word(w, start + i * 0.4, start + i * 0.4 + 0.3, 0.5 + (i % 5) / 10)
+                  for i, w in enumerate(text.split()))
+    return Commit(words, end_of_utterance=True, emitted_at=start + 5)
+
+
+def dictated(store: DraftStore) -> tuple[NoteBuilder, list]:
+    journals = []
+
+    def journal(edits):  # noqa: ANN001, ANN202
+        if not journals:
+            journals.append(store.start(builder.note))
+        journals[0].edits(edits)
+
+    builder = NoteBuilder(SETTINGS.interpreter(), SETTINGS.new_note("visit.wav"), on_apply=journal)
+    for i, text in enumerate(UTTERANCES):
+        builder.handle([commit(text, i * 10.0)])
+    builder.apply([NextField()])
+    builder.apply([ReplaceText("I9", "Hun har ingen smerter i dag.")])
+    builder.apply([Undo()])
+    return builder, journals
+
+
+def restored(path):  # noqa: ANN001, ANN202
+    return restore_note(path, CATALOG.layouts, CATALOG.autotexts, vocabularies=SETTINGS.vocabularies)
+
+
+def test_replaying_the_journal_gives_the_same_note(tmp_path):
+    store = DraftStore(tmp_path / "drafts")
+    builder, [journal] = dictated(store)
+    again = restored(journal.path)
+    assert to_dict(again) == to_dict(builder.note)
+    assert again.id == builder.note.id and again.created == builder.note.created
+    assert again.sections["I9"].text == "Hun har ikke ondt."  # the keyboard edit was undone, in both
+    assert [c.heard for c in again.corrections()] == ["Panodyl"]
+
+
+def test_drafts_are_private_and_listed_until_retired(tmp_path):
+    store = DraftStore(tmp_path / "drafts")
+    _, [journal] = dictated(store)
+    assert stat.S_IMODE(os.stat(journal.path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(store.directory).st_mode) == 0o700
+    assert store.unfinished() == [journal.path]
+    store.retire(journal.path)
+    assert store.unfinished() == []
+
+
+def test_a_journal_torn_mid_line_gives_back_everything_before_the_tear(tmp_path):
+    store = DraftStore(tmp_path / "drafts")
+    builder, [journal] = dictated(store)
+    data = journal.path.read_bytes()
+    lines = data.splitlines(keepends=True)
+    for cut in (len(data) - 5, len(data) - len(lines[-1]) // 2, sum(map(len, lines[:4])) + 3):
+        torn = tmp_path / f"torn{cut}.jsonl"
+        torn.write_bytes(data[:cut])
+        header, groups = read_journal(torn)
+        complete = data[:cut].count(b"\n") - 1  # the header is the first line
+        assert header["id"] == builder.note.id and len(groups) == complete
+        restored(torn)  # replays without error
+
+
+def test_what_is_not_a_journal_is_refused(tmp_path):
+    bad = tmp_path / "x.jsonl"
+    bad.write_text('{"type": "edits", "edits": []}\n')
+    with pytest.raises(ValueError, match="not a dictate draft journal"):
+        read_journal(bad)
+    bad.write_text("")
+    with pytest.raises(ValueError, match="empty"):
+        read_journal(bad)
+
+
+def test_each_line_is_one_applied_group(tmp_path):
+    store = DraftStore(tmp_path / "drafts")
+    builder, [journal] = dictated(store)
+    records = [json.loads(line) for line in journal.path.read_text().splitlines()]
+    assert records[0]["type"] == "note" and records[0]["layout"] == "fsiii"
+    assert all(r["type"] == "edits" and r["edits"] for r in records[1:])
+    assert len(records) - 1 == len(UTTERANCES) + 3
