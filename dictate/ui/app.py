@@ -73,8 +73,9 @@ def bindings(s: Strings) -> list[Binding]:
         # Tab moves between fields, not between widgets: priority over the screen's focus keys.
         # Kept out of the footer: Textual lists priority bindings first, and at 80 columns
         # they would push Finish and Help off it. F1 lists them.
-        Binding("tab", "next_field", s("key_next"), id="next_field", priority=True),
-        Binding("shift+tab", "previous_field", s("key_previous"), id="previous_field", priority=True),
+        Binding("tab", "next_field", s("key_next"), id="next_field", priority=True, show=False),
+        Binding("shift+tab", "previous_field", s("key_previous"), id="previous_field", priority=True,
+                show=False),
     ]
 
 
