@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="model: 'base' (embedded), a NAME in models/, or a model directory")
     t.add_argument("--beam-size", type=int, default=5, help="beam search width (default: 5)")
     t.add_argument("--pretty", action="store_true", help="indent JSON (default: one note per line)")
+    t.add_argument("--output", "-o", metavar="FILE",
+                   help="write the notes to FILE atomically (temp file, fsync, rename) instead of stdout")
     _template_options(t)
     _verbosity(t)
 
@@ -109,6 +111,8 @@ def build_app_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ui-language", choices=("da", "en"), default="da", help="language of the app (default: da)")
     parser.add_argument("--format", "-f", choices=FORMATS, default="text",
                         help="format of the finished notes on stdout (default: text)")
+    parser.add_argument("--output", "-o", metavar="FILE",
+                        help="write the finished notes to FILE atomically instead of stdout")
     _template_options(parser)
     _verbosity(parser)
     return parser
@@ -161,6 +165,52 @@ class _Output:
         os.dup2(devnull, self.stream.fileno())
         os.close(devnull)
         self.closed = True
+
+
+class _FileOutput:
+    """`--output FILE`: notes collected, then written atomically (temp file, fsync, rename).
+
+    A reader of FILE sees the old content or all of the new, never half a note;
+    if the disk is full the old file stays and the error says so.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.parts: list[str] = []
+        self.closed = False
+
+    def write(self, text: str) -> bool:
+        self.parts.append(text)
+        return True
+
+    def commit(self) -> None:
+        import tempfile
+
+        folder = self.path.parent
+        try:
+            fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        except OSError as exc:
+            raise DictateError(f"{self.path}: cannot write the output: {exc.strerror}",
+                               exit_code=ExitCode.IOERR) from None
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:  # mkstemp: mode 0600, health data
+                handle.write("".join(self.parts))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, self.path)
+            directory = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(directory)  # the rename itself survives a power cut
+            finally:
+                os.close(directory)
+        except OSError as exc:
+            Path(temp).unlink(missing_ok=True)
+            raise DictateError(f"{self.path}: cannot write the output: {exc.strerror}",
+                               exit_code=ExitCode.IOERR) from None
+
+
+def _output(args: argparse.Namespace) -> _Output | _FileOutput:
+    return _FileOutput(Path(args.output)) if getattr(args, "output", None) else _Output(sys.stdout)
 
 
 def _load_templates(args: argparse.Namespace):  # noqa: ANN202
@@ -241,7 +291,7 @@ def _app(args: argparse.Namespace) -> int:
     from dictate.ui.app import AppOptions, make_app
     from dictate.ui.engine import Engine
 
-    out = _Output(sys.stdout)  # taken before the app owns the terminal
+    out = _output(args)  # stdout is taken before the app owns the terminal
     settings, model, catalog = _settings(args)
     _log_to_file()
 
@@ -282,11 +332,16 @@ def _app(args: argparse.Namespace) -> int:
              settings.language, settings.layout.id)
     notes = app.run() or []
     log.info("app closed: %d finished note(s)", len(notes))
+    written: list[Path] = []
     for text, draft in zip(notes, app.finished_drafts):
         if not out.write(text):
             break  # the reader is gone: the drafts stay, nothing is lost
         if draft is not None:
-            store.retire(draft)  # written out: the draft has done its job
+            written.append(draft)
+    if isinstance(out, _FileOutput):
+        out.commit()  # raises on a full disk: the drafts are kept for --recover in the app
+    for draft in written:
+        store.retire(draft)  # written out: the draft has done its job
     return ExitCode.OK
 
 
@@ -315,7 +370,7 @@ def _transcribe(args: argparse.Namespace) -> int:
         render = (lambda note: to_json(note, indent=2)) if args.pretty else to_json
     else:
         render = RENDERERS[args.format]
-    out = _Output(sys.stdout)
+    out = _output(args)
     several = len(args.files) > 1 and args.format != "json"
     status = ExitCode.OK
     failed = 0
@@ -342,6 +397,9 @@ def _transcribe(args: argparse.Namespace) -> int:
         separator = "\n" if several and index > 0 else ""
         if not out.write(separator + header + render(result.note)):
             return ExitCode.OK  # the reader closed the pipe: stop quietly
+    if isinstance(out, _FileOutput):
+        out.commit()
+        log.info("wrote %s", out.path)
     if failed:
         log.error("%d of %d file(s) could not be transcribed", failed, len(args.files))
     return status
