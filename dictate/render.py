@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from dictate.note import Note
+from dictate.note import Note, Token
+from dictate.review import review_reason
 
 #: Bumped when a field is removed or changes meaning; adding fields keeps it.
 SCHEMA_VERSION = 1
@@ -46,16 +47,9 @@ def to_dict(note: Note) -> dict[str, Any]:
                 "heading": section.heading,
                 "code": section.code,
                 "text": section.text,
-                "words": [
-                    {
-                        "text": token.text,
-                        "start": round(token.word.start, 3),
-                        "end": round(token.word.end, 3),
-                        "probability": round(token.word.probability, 4),
-                    }
-                    for token in section.words
-                    if token.word is not None
-                ],
+                "words": [_word(token, note.language) for token in section.words if token.word is not None],
+                "needs_review": any(_reason(token, note.language) for token in section.words)
+                or any(not slot.filled for slot in section.slots),
                 "fields": [
                     {
                         "autotext": slot.autotext,
@@ -70,8 +64,39 @@ def to_dict(note: Note) -> dict[str, Any]:
             }
             for section in note.filled_sections()
         ],
+        "needs_review": any(review_summary(note).values()),
         "metadata": metadata(note),
     }
+
+
+def _reason(token: Token, language: str) -> str | None:
+    return review_reason(token.text, token.word.probability if token.word else None, language)
+
+
+def _word(token: Token, language: str) -> dict[str, Any]:
+    assert token.word is not None
+    data: dict[str, Any] = {
+        "text": token.text,
+        "start": round(token.word.start, 3),
+        "end": round(token.word.end, 3),
+        "probability": round(token.word.probability, 4),
+    }
+    reason = _reason(token, language)
+    if reason:
+        data["needs_review"] = reason
+    return data
+
+
+def review_summary(note: Note) -> dict[str, int]:
+    """How many things the nurse should look at again, by kind."""
+    counts = {"negation": 0, "number": 0, "uncertain": 0}
+    for section in note.sections.values():
+        for token in section.words:
+            reason = _reason(token, note.language)
+            if reason:
+                counts[reason] += 1
+    counts["unfilled_field"] = len(note.unfilled_fields())
+    return counts
 
 
 def metadata(note: Note) -> dict[str, Any]:
@@ -86,6 +111,7 @@ def metadata(note: Note) -> dict[str, Any]:
             {"section": section.key, "autotext": slot.autotext, "name": slot.name, "label": slot.label}
             for section, slot in note.unfilled_fields()
         ],
+        "review": review_summary(note),
         "corrections": [
             {"heard": c.heard, "written": c.written, "score": c.score, "section": c.section,
              "start": round(c.start, 3)}

@@ -26,3 +26,17 @@ def test_eval_prints_offline_and_live_scores_per_language(tmp_path):
     assert 0 <= wer_offline_da < 0.7 and 0 <= wer_live_da < 0.9
     # The English clip says much more than its one-sentence reference: WER is high, CER is a number.
     assert float(rows["en"][2]) > 1.0
+
+
+def test_review_flag_evaluation_reports_recall_and_precision(tmp_path):
+    (tmp_path / "da").mkdir()
+    shutil.copy(DATA / "nst_danspeech_u0042008.wav", tmp_path / "da" / "a.wav")
+    shutil.copy(DATA / "nst_danspeech_u0042008.txt", tmp_path / "da" / "a.txt")
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "eval_review.py"), str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    [row] = [line.split() for line in proc.stdout.splitlines() if line.startswith("da ")]
+    words, wrong, flagged = int(row[1]), int(row[2]), int(row[3])
+    recall, precision = float(row[4]), float(row[5])
+    assert words > 5 and 0 < wrong < words and 0 < flagged <= words
+    assert 0 <= recall <= 1 and 0 <= precision <= 1

@@ -53,7 +53,8 @@ def test_json_carries_the_contract_fields():
     # Every spoken word keeps its timing and confidence; command words are not words of the note.
     assert [w["text"] for w in nutrition["words"]] == ["Spiste", "godt", "drak", "lidt", "Vægt", "stabil."]
     first = nutrition["words"][0]
-    assert set(first) == {"text", "start", "end", "probability"}
+    assert set(first) == {"text", "start", "end", "probability", "needs_review"}
+    assert first["needs_review"] == "uncertain"  # probability 0.5, under the 0.6 threshold
     assert 3.0 <= first["start"] < first["end"] and 0 < first["probability"] <= 1
 
 
@@ -69,3 +70,21 @@ def test_an_empty_note_renders_empty_but_valid():
     assert to_text(note) == "" and to_markdown(note) == ""
     data = json.loads(to_json(note))
     assert data["sections"] == [] and data["layout"]["id"] == "soap" and data["model"] is None
+
+
+def test_review_flags_in_json():
+    def utt(text, probability=0.95):
+        return Utterance(tuple(Word(w, i * 0.5, i * 0.5 + 0.4, probability) for i, w in enumerate(text.split())))
+
+    settings = Settings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
+    note, _ = build_note([utt("Borgeren har ikke spist."), utt("Blodtryk 140/90 i dag."), utt("Overskrift søvn."),
+                          utt("Sov godt.", probability=0.3)], settings)
+    data = to_dict(note)
+    general, sleep = data["sections"]
+    flags = {w["text"]: w.get("needs_review") for w in general["words"]}
+    assert flags["ikke"] == "negation" and flags["140/90"] == "number" and flags["Borgeren"] is None
+    assert [w["needs_review"] for w in sleep["words"]] == ["uncertain", "uncertain"]
+    assert general["needs_review"] and sleep["needs_review"] and data["needs_review"]
+    assert data["metadata"]["review"] == {"negation": 1, "number": 1, "uncertain": 2, "unfilled_field": 0}
+    clean, _ = build_note([utt("Borgeren sov godt.")], settings)
+    assert to_dict(clean)["needs_review"] is False and to_dict(clean)["sections"][0]["needs_review"] is False
