@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     li.add_argument("--language", "-l", default="da", help="spoken language (default: da)")
     li.add_argument("--layout", default="fsiii", help="note layout (default: fsiii)")
     li.add_argument("--model", "-m", default="base", help="model, as for transcribe")
+    li.add_argument("--recover", action="store_true",
+                    help="print the notes left unfinished by a crash (from their drafts), then remove the drafts")
     _template_options(li)
     _verbosity(li)
 
@@ -405,8 +407,37 @@ def _transcribe(args: argparse.Namespace) -> int:
     return status
 
 
+def _recover(args: argparse.Namespace) -> int:
+    """`listen --recover`: print every unfinished draft as a note, then retire it."""
+    from dictate import events
+    from dictate.drafts import DraftStore, restore_note
+    from dictate.render import to_text
+
+    settings, _, catalog = _settings(args)
+    store = DraftStore.default()
+    out = _Output(sys.stdout)
+    recovered = 0
+    for path in reversed(store.unfinished()):  # oldest first
+        try:
+            note = restore_note(path, catalog.layouts, dict(catalog.autotexts), model=settings.model,
+                                vocabularies=settings.vocabularies, interpreter=settings.interpreter())
+        except (ValueError, KeyError, OSError) as exc:
+            log.warning("draft %s cannot be restored: %s", path.name, exc)
+            continue
+        text = events.final_note(note) if args.format == "jsonl" else to_text(note)
+        if not out.write(text):
+            return ExitCode.OK  # the reader is gone: the rest stay as drafts
+        store.retire(path)
+        recovered += 1
+    log.info("recovered %d unfinished note(s) from %s", recovered, store.directory)
+    return ExitCode.OK
+
+
 def _listen(args: argparse.Namespace) -> int:
     import signal
+
+    if args.recover:
+        return _recover(args)
 
     from dictate import events
     from dictate.live import LiveSettings, make_streamer
@@ -448,6 +479,7 @@ def _listen(args: argparse.Namespace) -> int:
 
         source = MicrophoneSource(device=args.device, on_status=on_status)
     settings, transcriber, hotwords = _prepare(args)
+    from dictate.drafts import DraftStore
     from dictate.whisper import StreamingVad
 
     note = settings.new_note(source.description.get("path") or source.description.get("device"))
@@ -457,6 +489,18 @@ def _listen(args: argparse.Namespace) -> int:
         interpreter=settings.interpreter(),
         note=note,
     )
+    # Every commit is in the draft journal (fsync'd) before it is printed, so a crash
+    # or SIGKILL loses nothing that was committed: `dictate listen --recover` gives it back.
+    store = DraftStore.default()
+    journal = []
+
+    def draft():  # noqa: ANN202
+        if not journal:
+            journal.append(store.start(note))
+        return journal[0]
+
+    session.builder.on_commit = lambda words: draft().commit(words)
+    session.builder.on_apply = lambda edits: draft().edits(edits)
     # SIGTERM (a service manager, an integrator's timeout) ends the session like Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     reason, code = "end_of_stream", ExitCode.OK
@@ -483,10 +527,13 @@ def _listen(args: argparse.Namespace) -> int:
         if jsonl:
             emit(events.final_note(note))
             emit(events.session_end(reason, int(code)))
-        else:
-            out.write(to_text(note))
+        elif not out.write(to_text(note)):
+            raise _ReaderGone
     except _ReaderGone:
-        return ExitCode.OK
+        return ExitCode.OK  # the note was not delivered: its draft stays for --recover
+    if journal:
+        journal[0].close()
+        store.retire(journal[0].path)  # the note is out: the draft has done its job
     log.info("session ended (%s)", reason.replace("_", " "))
     return code
 

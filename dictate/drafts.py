@@ -21,8 +21,9 @@ from typing import Any
 from dictate.autotexts import AutoText
 from dictate.edits import (AddMark, AddWord, Edit, EndNote, GoToSection, InsertAutoText, NextField,
                            PreviousField, ReplaceText, Undo)
+from dictate.interpreter import Interpreter
 from dictate.note import Note
-from dictate.words import Word
+from dictate.words import Utterance, Word
 
 JOURNAL_VERSION = 1
 _SIMPLE = {"next_field": NextField, "previous_field": PreviousField, "undo": Undo, "end_note": EndNote}
@@ -91,6 +92,11 @@ class Journal:
     def edits(self, edits: list[Edit]) -> None:
         self.write({"type": "edits", "edits": [edit_to_dict(e) for e in edits]})
 
+    def commit(self, words: tuple[Word, ...]) -> None:
+        """Committed words, saved before they are shown: the utterance they belong to may
+        not be over yet, and a crash now must not lose them."""
+        self.write({"type": "commit", "words": [[w.text, w.start, w.end, w.probability] for w in words]})
+
     def close(self) -> None:
         if self._fd >= 0:
             os.close(self._fd)
@@ -140,8 +146,15 @@ class DraftStore:
 
 def read_journal(path: Path) -> tuple[dict[str, Any], list[list[dict[str, Any]]]]:
     """The header and the edit groups; a torn or garbled line ends the journal there."""
+    header, groups, _ = read_journal_with_pending(path)
+    return header, groups
+
+
+def read_journal_with_pending(path: Path) -> tuple[dict[str, Any], list[list[dict[str, Any]]], list[Word]]:
+    """Also the committed words after the last edit group: an utterance cut off by the crash."""
     header: dict[str, Any] | None = None
     groups: list[list[dict[str, Any]]] = []
+    pending: list[Word] = []
     with path.open("rb") as handle:
         for raw in handle:
             if not raw.endswith(b"\n"):
@@ -156,27 +169,52 @@ def read_journal(path: Path) -> tuple[dict[str, Any], list[list[dict[str, Any]]]
                 header = record
             elif isinstance(record, dict) and record.get("type") == "edits":
                 groups.append(record["edits"])
+                pending = []  # interpreted: these words are in the edits now
+            elif isinstance(record, dict) and record.get("type") == "commit":
+                pending += [Word(t, float(a), float(b), float(p)) for t, a, b, p in record["words"]]
     if header is None:
         raise ValueError(f"{path}: empty draft journal")
-    return header, groups
+    return header, groups, pending
 
 
-def replay(path: Path, note: Note, autotexts: Mapping[str, AutoText]) -> Note:
-    """Apply the journal's edit groups to `note` (new, with the header's id and layout)."""
-    _, groups = read_journal(path)
+def committed_words(path: Path) -> list[Word]:
+    """Every committed word in the journal, in order (for checks after a crash)."""
+    words: list[Word] = []
+    with path.open("rb") as handle:
+        for raw in handle:
+            if not raw.endswith(b"\n"):
+                break
+            try:
+                record = json.loads(raw)
+            except (ValueError, UnicodeDecodeError):
+                break
+            if isinstance(record, dict) and record.get("type") == "commit":
+                words += [Word(t, float(a), float(b), float(p)) for t, a, b, p in record["words"]]
+    return words
+
+
+def replay(path: Path, note: Note, autotexts: Mapping[str, AutoText], interpreter: Interpreter | None = None) -> Note:
+    """Apply the journal's edit groups to `note` (new, with the header's id and layout),
+    then interpret the words of an utterance the crash cut off."""
+    _, groups, pending = read_journal_with_pending(path)
     for group in groups:
         try:
             note.apply([edit_from_dict(data, autotexts) for data in group])
         except (KeyError, ValueError, TypeError):
             break  # a template changed under the draft: keep what replays cleanly
+    if pending:
+        edits = interpreter.feed(Utterance(tuple(pending))) if interpreter is not None else [
+            AddWord(w, w.text) for w in pending]
+        note.apply(edits)
     return note
 
 
 def restore_note(path: Path, layout_lookup: Mapping[str, Any], autotexts: Mapping[str, AutoText],
-                 model: Any = None, vocabularies: tuple[tuple[str, int], ...] = ()) -> Note:
+                 model: Any = None, vocabularies: tuple[tuple[str, int], ...] = (),
+                 interpreter: Interpreter | None = None) -> Note:
     """A note rebuilt from its journal, with its original id and time."""
     header, _ = read_journal(path)
     layout = layout_lookup[header["layout"]]
     note = Note(layout=layout, language=header["language"], model=model, source=header.get("source"),
                 vocabularies=vocabularies, id=header["id"], created=datetime.fromisoformat(header["created"]))
-    return replay(path, note, autotexts)
+    return replay(path, note, autotexts, interpreter)

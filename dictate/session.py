@@ -29,6 +29,8 @@ class NoteBuilder:
     note: Note
     #: called with each group of edits once applied (the draft journal)
     on_apply: Callable[[list[Edit]], None] | None = None
+    #: called with committed words as they arrive, before their utterance is over
+    on_commit: Callable[[tuple[Word, ...]], None] | None = None
     _pending: list[Word] = field(default_factory=list)
     _notices_seen: int = 0
 
@@ -40,6 +42,8 @@ class NoteBuilder:
     def handle(self, events: Sequence[StreamEvent]) -> None:
         for event in events:
             if isinstance(event, Commit):
+                if self.on_commit is not None and event.words and not self.note.finished:
+                    self.on_commit(event.words)
                 self._pending.extend(event.words)
                 if event.end_of_utterance:
                     self.flush()
