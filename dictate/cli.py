@@ -314,6 +314,9 @@ def _app(args: argparse.Namespace) -> int:
     from dictate.drafts import DraftStore, restore_note
 
     store = DraftStore.default()
+    purged = store.purge()
+    if purged:
+        log.info("removed %d draft(s) older than the retention period", purged)
 
     def recover():  # noqa: ANN202
         """The newest unfinished draft that still replays, if any."""
@@ -492,6 +495,8 @@ def _listen(args: argparse.Namespace) -> int:
     # Every commit is in the draft journal (fsync'd) before it is printed, so a crash
     # or SIGKILL loses nothing that was committed: `dictate listen --recover` gives it back.
     store = DraftStore.default()
+    if store.purge():
+        log.info("removed draft(s) older than the retention period")
     journal = []
 
     def draft():  # noqa: ANN202

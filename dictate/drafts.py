@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,17 @@ from dictate.note import Note
 from dictate.words import Utterance, Word
 
 JOURNAL_VERSION = 1
+DEFAULT_RETENTION_DAYS = 14.0
+
+
+def retention_days() -> float:
+    """How long an unfinished draft is kept: DICTATE_DRAFT_RETENTION_DAYS, else 14 days."""
+    raw = os.environ.get("DICTATE_DRAFT_RETENTION_DAYS", "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return DEFAULT_RETENTION_DAYS
+    return value if value > 0 else DEFAULT_RETENTION_DAYS
 _SIMPLE = {"next_field": NextField, "previous_field": PreviousField, "undo": Undo, "end_note": EndNote}
 
 
@@ -138,6 +150,21 @@ class DraftStore:
         if not self.directory.is_dir():
             return []
         return sorted(self.directory.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)
+
+    def purge(self, older_than_days: float | None = None) -> int:
+        """Remove drafts not touched for the retention period; returns how many.
+
+        Unfinished notes are health data too: they must not pile up forever on a
+        shared device. The period is DICTATE_DRAFT_RETENTION_DAYS (default 14).
+        """
+        days = older_than_days if older_than_days is not None else retention_days()
+        limit = time.time() - days * 86_400
+        removed = 0
+        for path in self.unfinished():
+            if path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
     def retire(self, path: Path) -> None:
         """The note was written out: its draft is no longer needed."""

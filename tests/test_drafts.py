@@ -103,3 +103,22 @@ def test_each_line_is_one_applied_group(tmp_path):
     assert records[0]["type"] == "note" and records[0]["layout"] == "fsiii"
     assert all(r["type"] == "edits" and r["edits"] for r in records[1:])
     assert len(records) - 1 == len(UTTERANCES) + 3
+
+
+def test_drafts_older_than_the_retention_are_purged(tmp_path, monkeypatch):
+    import time
+
+    from dictate.drafts import retention_days
+
+    store = DraftStore(tmp_path / "drafts")
+    _, [old] = dictated(store)
+    _, [new] = dictated(store)
+    month_ago = time.time() - 30 * 86_400
+    os.utime(old.path, (month_ago, month_ago))
+    assert store.purge() == 1 and store.unfinished() == [new.path]
+    monkeypatch.setenv("DICTATE_DRAFT_RETENTION_DAYS", "0.0001")
+    assert retention_days() == 0.0001
+    os.utime(new.path, (time.time() - 60, time.time() - 60))
+    assert store.purge() == 1 and store.unfinished() == []
+    monkeypatch.setenv("DICTATE_DRAFT_RETENTION_DAYS", "nonsense")
+    assert retention_days() == 14.0
