@@ -83,3 +83,46 @@ def test_the_interpreter_and_note_take_any_words(utterances):
     for _ in range(len(note.history) + 1):
         note.apply([Undo()])
     assert note.is_empty or note.finished
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.sampled_from(SPOKEN), min_size=1, max_size=8), max_size=8), st.data())
+def test_draft_replay_gives_the_same_note_and_survives_any_tear(utterances, data):
+    """Whatever was dictated, the journal replays to the same note; cut anywhere, it still replays."""
+    from dictate.drafts import DraftStore, read_journal, restore_note
+    from dictate.render import to_dict
+    from dictate.session import NoteBuilder
+    from dictate.streamer import Commit
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = DraftStore(Path(folder) / "drafts")
+        journals = []
+
+        def journal(edits):  # noqa: ANN001, ANN202
+            if not journals:
+                journals.append(store.start(builder.note))
+            journals[0].edits(edits)
+
+        builder = NoteBuilder(SETTINGS.interpreter(), SETTINGS.new_note(), on_apply=journal)
+        t = 0.0
+        for texts in utterances:
+            words = []
+            for text in texts:
+                words.append(Word(text, t, t + 0.2, 0.8))
+                t += 0.3
+            builder.handle([Commit(tuple(words), end_of_utterance=True, emitted_at=t)])
+        if not journals:
+            return
+        path = journals[0].path
+        again = restore_note(path, CATALOG.layouts, CATALOG.autotexts)
+        assert to_dict(again) == to_dict(builder.note)
+        raw = path.read_bytes()
+        cut = data.draw(st.integers(min_value=0, max_value=len(raw)))
+        path.write_bytes(raw[:cut])
+        try:
+            header, groups = read_journal(path)
+        except ValueError:
+            assert raw[:cut].count(b"\n") == 0  # only a header torn in half is refused
+            return
+        assert len(groups) == raw[:cut].count(b"\n") - 1
+        restore_note(path, CATALOG.layouts, CATALOG.autotexts)
