@@ -62,7 +62,8 @@ def test_200_corrupt_files_each_get_a_note_or_a_clear_error(tmp_path):
     result = run_cli("transcribe", "-q", "-l", "en", "--layout", "soap", *map(str, files), str(good), timeout=900)
     assert result.returncode in (0, 65), result.stderr[-2000:]
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("dictate: ") and "could not be" not in line]
+    errors = [line for line in result.stderr.splitlines()
+              if line.startswith("dictate: ") and "could not be" not in line]
     name = re.compile(r"/(\d{3}_[a-z]+\.[a-z0-9]+)")
     failed = {m.group(1) for line in errors if (m := name.search(line))}
     headers = re.findall(r"==> (.+?) <==", result.stdout)
