@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from dictate.phrases import normalise
 from dictate.schema import Checker
 from dictate.yamlfile import YamlMap, load_yaml
 
@@ -46,8 +47,8 @@ class FieldDef:
         choices = self.choice_list(language)
         if not choices:
             return None
-        spoken = _fold(value)
-        scored = sorted(((fuzz.ratio(spoken, _fold(c)), c) for c in choices), reverse=True)
+        spoken = normalise(value)
+        scored = sorted(((fuzz.ratio(spoken, normalise(c)), c) for c in choices), reverse=True)
         best_score, best = scored[0]
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
         if best_score >= CHOICE_THRESHOLD and best_score > runner_up:
@@ -97,10 +98,6 @@ class AutoText:
 
     def includes(self) -> set[str]:
         return {p.value for pieces in self.texts.values() for p in pieces if p.kind == "include"}
-
-
-def _fold(text: str) -> str:
-    return " ".join(re.sub(r"[^\w ]+", " ", text.casefold()).split())
 
 
 def parse_text(text: str, check: Checker, container: YamlMap, key: str, where: str) -> tuple[Piece, ...]:

@@ -7,7 +7,6 @@ dictation. The same checks drive `dictate templates check`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,6 +19,7 @@ from dictate.commands import CommandSet, parse_commands
 from dictate.errors import TemplateError
 from dictate.layouts import Layout, parse_layout
 from dictate.paths import templates_dir
+from dictate.phrases import normalise, squash
 from dictate.stopwords import STOP_WORDS
 from dictate.vocabulary import Vocabulary, parse_vocabulary
 
@@ -170,10 +170,6 @@ def _keys(layout: Layout) -> set[str]:
     return {s.key for s in layout.all_sections}
 
 
-def normalise_phrase(text: str) -> str:
-    return " ".join(re.sub(r"[^\w ]+", " ", text.casefold()).split())
-
-
 def _check_triggers(catalog: Catalog, autotext: AutoText) -> bool:
     ok = True
     for language, phrases in autotext.triggers.items():
@@ -182,12 +178,12 @@ def _check_triggers(catalog: Catalog, autotext: AutoText) -> bool:
             _problem(catalog, autotext, "the list of triggers is empty", where_list)
             ok = False
         commands = catalog.commands.get(language)
-        command_phrases = {normalise_phrase(p): key for key, group in (commands.phrases() if commands else {}).items()
+        command_phrases = {normalise(p): key for key, group in (commands.phrases() if commands else {}).items()
                            for p in group}
         seen: set[str] = set()
         for i, phrase in enumerate(phrases):
             where = f"{where_list}[{i}]"
-            words = normalise_phrase(phrase).split()
+            words = normalise(phrase).split()
             if not words:
                 _problem(catalog, autotext, "the trigger is empty", where)
                 ok = False
@@ -213,7 +209,7 @@ def _check_collisions(catalog: Catalog, broken: set[str]) -> None:
             continue
         for language, phrases in autotext.triggers.items():
             for i, phrase in enumerate(phrases):
-                squashed = normalise_phrase(phrase).replace(" ", "")
+                squashed = squash(phrase)
                 by_language.setdefault(language, []).append((squashed, phrase, autotext, i))
     for language, entries in by_language.items():
         for a in range(len(entries)):

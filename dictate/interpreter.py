@@ -30,6 +30,8 @@ from dictate.edits import (AddMark, AddWord, Edit, EndNote, GoToSection, InsertA
                            PreviousField, Undo)
 from dictate.layouts import Layout
 from dictate.numbers import find_numbers
+from dictate.phrases import normalise as _normalise
+from dictate.phrases import squash as _squash
 from dictate.words import Utterance, Word
 
 #: Minimum rapidfuzz ratio for the command word itself ("overskrif" still counts).
@@ -51,7 +53,6 @@ AUTOTEXT_MARGIN = 8.0
 ABBREVIATIONS = frozenset({"kl", "ca", "evt", "pga", "mht", "inkl", "dvs", "fx", "bl.a", "dr", "mr", "mrs"})
 
 _SPLIT = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
-_NON_WORD = re.compile(r"[^\w ]+")
 _SENTENCE_END = ".?!"
 
 
@@ -99,14 +100,6 @@ class Notice:
     choices: tuple[str, ...] = ()
     #: stable id for views that say it in the user's language ("autotext_choice", ...)
     code: str = ""
-
-
-def _normalise(text: str) -> str:
-    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
-
-
-def _squash(text: str) -> str:
-    return _normalise(text).replace(" ", "")
 
 
 def _tokens(utterance: Utterance) -> list[_Token]:
