@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -177,28 +177,38 @@ def read_journal(path: Path) -> tuple[dict[str, Any], list[list[dict[str, Any]]]
     return header, groups
 
 
+def _records(path: Path) -> Iterator[dict[str, Any]]:
+    """The journal's records in order; a torn or garbled line ends the journal there."""
+    with path.open("rb") as handle:
+        for raw in handle:
+            if not raw.endswith(b"\n"):
+                return  # torn by a crash mid-write: everything before it counts
+            try:
+                record = json.loads(raw)
+            except (ValueError, UnicodeDecodeError):
+                return
+            yield record if isinstance(record, dict) else {}
+
+
+def _words(record: dict[str, Any]) -> list[Word]:
+    return [Word(t, float(a), float(b), float(p)) for t, a, b, p in record["words"]]
+
+
 def read_journal_with_pending(path: Path) -> tuple[dict[str, Any], list[list[dict[str, Any]]], list[Word]]:
     """Also the committed words after the last edit group: an utterance cut off by the crash."""
     header: dict[str, Any] | None = None
     groups: list[list[dict[str, Any]]] = []
     pending: list[Word] = []
-    with path.open("rb") as handle:
-        for raw in handle:
-            if not raw.endswith(b"\n"):
-                break  # torn by a crash mid-write: everything before it counts
-            try:
-                record = json.loads(raw)
-            except (ValueError, UnicodeDecodeError):
-                break
-            if header is None:
-                if not isinstance(record, dict) or record.get("type") != "note":
-                    raise ValueError(f"{path}: not a dictate draft journal")
-                header = record
-            elif isinstance(record, dict) and record.get("type") == "edits":
-                groups.append(record["edits"])
-                pending = []  # interpreted: these words are in the edits now
-            elif isinstance(record, dict) and record.get("type") == "commit":
-                pending += [Word(t, float(a), float(b), float(p)) for t, a, b, p in record["words"]]
+    for record in _records(path):
+        if header is None:
+            if record.get("type") != "note":
+                raise ValueError(f"{path}: not a dictate draft journal")
+            header = record
+        elif record.get("type") == "edits":
+            groups.append(record["edits"])
+            pending = []  # interpreted: these words are in the edits now
+        elif record.get("type") == "commit":
+            pending += _words(record)
     if header is None:
         raise ValueError(f"{path}: empty draft journal")
     return header, groups, pending
@@ -206,18 +216,7 @@ def read_journal_with_pending(path: Path) -> tuple[dict[str, Any], list[list[dic
 
 def committed_words(path: Path) -> list[Word]:
     """Every committed word in the journal, in order (for checks after a crash)."""
-    words: list[Word] = []
-    with path.open("rb") as handle:
-        for raw in handle:
-            if not raw.endswith(b"\n"):
-                break
-            try:
-                record = json.loads(raw)
-            except (ValueError, UnicodeDecodeError):
-                break
-            if isinstance(record, dict) and record.get("type") == "commit":
-                words += [Word(t, float(a), float(b), float(p)) for t, a, b, p in record["words"]]
-    return words
+    return [w for record in _records(path) if record.get("type") == "commit" for w in _words(record)]
 
 
 def replay(path: Path, note: Note, autotexts: Mapping[str, AutoText], interpreter: Interpreter | None = None) -> Note:
