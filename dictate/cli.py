@@ -311,7 +311,7 @@ def _app(args: argparse.Namespace) -> int:
 
         return Engine(MicrophoneSource(device=args.device), streamer, live_source=True)
 
-    from dictate.drafts import DraftStore, restore_note
+    from dictate.drafts import DraftStore
 
     store = DraftStore.default()
     purged = store.purge()
@@ -320,14 +320,7 @@ def _app(args: argparse.Namespace) -> int:
 
     def recover():  # noqa: ANN202
         """The newest unfinished draft that still replays, if any."""
-        autotexts = dict(catalog.autotexts)
-        for path in store.unfinished():
-            try:
-                return restore_note(path, catalog.layouts, autotexts, model=settings.model,
-                                    vocabularies=settings.vocabularies)
-            except (ValueError, KeyError, OSError) as exc:
-                log.warning("draft %s cannot be restored: %s", path.name, exc)
-        return None
+        return next((note for _, note in _restorable_drafts(store, settings, catalog)), None)
 
     label = args.input or (f"mic {args.device}" if args.device else "mic")
     app = make_app(AppOptions(settings=settings, engine_factory=engine_factory, source_label=label,
@@ -410,23 +403,30 @@ def _transcribe(args: argparse.Namespace) -> int:
     return status
 
 
+def _restorable_drafts(store, settings, catalog, oldest_first: bool = False):  # noqa: ANN001, ANN202
+    """(path, note) for each unfinished draft that replays; the others are named in a warning."""
+    from dictate.drafts import restore_note
+
+    paths = store.unfinished()
+    for path in reversed(paths) if oldest_first else paths:
+        try:
+            yield path, restore_note(path, catalog.layouts, dict(catalog.autotexts), model=settings.model,
+                                     vocabularies=settings.vocabularies, interpreter=settings.interpreter())
+        except (ValueError, KeyError, OSError) as exc:
+            log.warning("draft %s cannot be restored: %s", path.name, exc)
+
+
 def _recover(args: argparse.Namespace) -> int:
     """`listen --recover`: print every unfinished draft as a note, then retire it."""
     from dictate import events
-    from dictate.drafts import DraftStore, restore_note
+    from dictate.drafts import DraftStore
     from dictate.render import to_text
 
     settings, _, catalog = _settings(args)
     store = DraftStore.default()
     out = _Output(sys.stdout)
     recovered = 0
-    for path in reversed(store.unfinished()):  # oldest first
-        try:
-            note = restore_note(path, catalog.layouts, dict(catalog.autotexts), model=settings.model,
-                                vocabularies=settings.vocabularies, interpreter=settings.interpreter())
-        except (ValueError, KeyError, OSError) as exc:
-            log.warning("draft %s cannot be restored: %s", path.name, exc)
-            continue
+    for path, note in _restorable_drafts(store, settings, catalog, oldest_first=True):
         text = events.final_note(note) if args.format == "jsonl" else to_text(note)
         if not out.write(text):
             return ExitCode.OK  # the reader is gone: the rest stay as drafts
@@ -634,19 +634,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return ExitCode.USAGE
     _setup_logging(args.verbosity)
+    run = {"transcribe": _transcribe, "listen": _listen, "templates": _templates, "devices": _devices,
+           "models": _models, "app": _app}.get(args.command)
+    if run is None:
+        parser.error(f"unknown command {args.command}")  # exits with 2
     try:
-        if args.command == "transcribe":
-            return int(_transcribe(args))
-        if args.command == "models":
-            return int(_models(args))
-        if args.command == "listen":
-            return int(_listen(args))
-        if args.command == "devices":
-            return int(_devices(args))
-        if args.command == "templates":
-            return int(_templates(args))
-        if args.command == "app":
-            return int(_app(args))
+        return int(run(args))
     except DictateError as exc:
         log.error("%s", exc.message)
         return int(exc.exit_code)
@@ -662,5 +655,3 @@ def main(argv: list[str] | None = None) -> int:
         log.error("internal error: %s at %s:%d (run with -v for details)", type(exc).__name__,
                   Path(frame.filename).name, frame.lineno)
         return ExitCode.FAILURE
-    parser.error(f"unknown command {args.command}")
-    return ExitCode.USAGE
