@@ -24,6 +24,7 @@ from dictate.edits import (AddMark, AddWord, Edit, EndNote, GoToSection, InsertA
                            PreviousField, ReplaceText, Undo)
 from dictate.interpreter import Interpreter
 from dictate.note import Note
+from dictate.pipeline import apply_utterance
 from dictate.words import Utterance, Word
 
 JOURNAL_VERSION = 1
@@ -228,10 +229,10 @@ def replay(path: Path, note: Note, autotexts: Mapping[str, AutoText], interprete
             note.apply([edit_from_dict(data, autotexts) for data in group])
         except (KeyError, ValueError, TypeError):
             break  # a template changed under the draft: keep what replays cleanly
-    if pending:
-        edits = interpreter.feed(Utterance(tuple(pending))) if interpreter is not None else [
-            AddWord(w, w.text) for w in pending]
-        note.apply(edits)
+    if pending and interpreter is not None:
+        apply_utterance(interpreter, note, Utterance(tuple(pending)))
+    elif pending:
+        note.apply([AddWord(w, w.text) for w in pending])  # no templates at hand: the words as heard
     return note
 
 

@@ -16,6 +16,7 @@ from dictate.audio import DecodedAudio
 from dictate.autotexts import AutoText
 from dictate.commands import CommandSet
 from dictate.correction import Corrector
+from dictate.edits import Edit
 from dictate.interpreter import Interpreter, Notice
 from dictate.layouts import Layout
 from dictate.note import ModelRef, Note
@@ -65,11 +66,15 @@ class Result:
     audio_seconds: float
 
 
-def apply_utterance(interpreter: Interpreter, note: Note, utterance: Utterance) -> None:
-    """Interpret one utterance and apply its edits as one undoable group: the one path from words to a note."""
+def apply_utterance(interpreter: Interpreter, note: Note, utterance: Utterance) -> list[Edit]:
+    """Interpret one utterance and apply its edits as one undoable group: the one path from words to a note.
+
+    Returns the edits, for the draft journal.
+    """
     edits = interpreter.feed(utterance)
     if edits:
         note.apply(edits)
+    return edits
 
 
 def build_note(utterances: list[Utterance], settings: Settings, source: str | None = None) -> tuple[Note, list[Notice]]:

@@ -19,6 +19,7 @@ import numpy as np
 from dictate.edits import Edit
 from dictate.interpreter import Interpreter, Notice
 from dictate.note import Note
+from dictate.pipeline import apply_utterance
 from dictate.streamer import Commit, Streamer, StreamEvent
 from dictate.words import Utterance, Word
 
@@ -54,18 +55,18 @@ class NoteBuilder:
             return
         utterance = Utterance(tuple(self._pending))
         self._pending = []
-        self._apply(self.interpreter.feed(utterance))
+        if not self.note.finished:
+            self._saved(apply_utterance(self.interpreter, self.note, utterance))
 
     def apply(self, edits: Sequence[Edit]) -> None:
         """Edits from the keyboard (undo, next field, a picked auto-text): one undoable group."""
         self.flush()
-        self._apply(list(edits))
+        if edits and not self.note.finished:
+            self.note.apply(list(edits))
+            self._saved(list(edits))
 
-    def _apply(self, edits: list[Edit]) -> None:
-        if not edits or self.note.finished:
-            return
-        self.note.apply(edits)
-        if self.on_apply is not None:
+    def _saved(self, edits: list[Edit]) -> None:
+        if edits and self.on_apply is not None:
             self.on_apply(edits)
 
     def new_notices(self) -> list[Notice]:
