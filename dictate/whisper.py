@@ -33,8 +33,14 @@ class DecodeOptions:
     #: Segments the model itself thinks are silence and that it is unsure of are dropped.
     no_speech_threshold: float = 0.6
     log_prob_threshold: float = -1.0
-    #: A segment that still repeats itself this much after temperature fallback is dropped.
+    #: A segment that repeats itself this much is dropped.
     compression_ratio_threshold: float = 2.4
+    #: Temperatures tried in turn when a decode fails the gates above. Only 0: the same
+    #: recording always gives the same note. Whisper's sampling fallback (0.2 ... 1.0)
+    #: changed nothing on ../shared/eval (WER da 0.478, en 0.066 either way, see
+    #: scripts/bench_transcribe.py --fallback); it only fired on audio the model could
+    #: not hear, where it produced a different guess on every run.
+    temperatures: tuple[float, ...] = (0.0,)
 
 
 def _offline() -> None:
@@ -215,6 +221,7 @@ class WhisperTranscriber:
             no_speech_threshold=o.no_speech_threshold,
             log_prob_threshold=o.log_prob_threshold,
             compression_ratio_threshold=o.compression_ratio_threshold,
+            temperature=list(o.temperatures),
             hotwords=hotwords,
         )
         utterances: list[Utterance] = []

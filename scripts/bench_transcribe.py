@@ -14,6 +14,7 @@ interpreter, so spoken-command handling does not colour the accuracy figures.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -64,6 +65,9 @@ def main() -> int:
     parser.add_argument("--hints", action="store_true",
                         help="give the model the templates' hints (auto-text triggers and vocabulary), "
                              "as `dictate transcribe` does unless --no-vocabulary")
+    parser.add_argument("--fallback", action="store_true",
+                        help="add Whisper's temperature fallback (sampling at 0.2 ... 1.0 when a decode fails "
+                             "the gates); dictate decodes at temperature 0 only, so notes are reproducible")
     args = parser.parse_args()
     if args.ab_mmap:
         return ab_mmap(args)
@@ -81,7 +85,10 @@ def main() -> int:
 
     model = resolve_model(args.model)
     t0 = time.perf_counter()
-    transcriber = WhisperTranscriber(model, options=DecodeOptions(beam_size=args.beam_size))
+    options = DecodeOptions(beam_size=args.beam_size)
+    if args.fallback:
+        options = dataclasses.replace(options, temperatures=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0))
+    transcriber = WhisperTranscriber(model, options=options)
     load_seconds = time.perf_counter() - t0
     # Warm-up, so one-off initialisation does not land on the first clip.
     transcriber.transcribe(load_audio(items[0][1]).samples[: 16_000 * 2], items[0][0])
@@ -119,7 +126,7 @@ def main() -> int:
           f"faster-whisper {faster_whisper.__version__}, ctranslate2 {ctranslate2.__version__}")
     print(f"model: {model.name} (int8, beam {args.beam_size}), loaded in {load_seconds:.2f} s; "
           f"DICTATE_MMAP_THRESHOLD={os.environ.get('DICTATE_MMAP_THRESHOLD', 'default')}; "
-          f"hints {'on' if args.hints else 'off'}")
+          f"hints {'on' if args.hints else 'off'}; temperature fallback {'on' if args.fallback else 'off'}")
     print(f"{'lang':<5} {'clips':>5} {'audio s':>8} {'RTF wall':>9} {'RTF cpu':>8} {'WER':>6} {'CER':>6}")
     figures = {"model": model.name, "beam_size": args.beam_size, "languages": {}}
     for language in sorted(refs):

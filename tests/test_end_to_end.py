@@ -5,10 +5,10 @@ in the right FSIII/SOAP sections in order, spoken punctuation becomes marks,
 and the content is there (word recall against the script, not exact strings).
 
 Danish is weaker, honestly: stock Whisper base hears espeak's Danish voice
-badly (it never once recognised "overskrift" in our trials), so the Danish
-synthetic test can only prove that Danish speech is transcribed as Danish text
-into the general section and that a heard "punktum" never survives as a word.
-Danish heading matching is proven by tests/test_interpreter.py on Whisper-like
+so badly that it judges it not to be speech. With Whisper's sampling fallback
+it used to produce a different garbled guess on every run; dictate decodes at
+temperature 0 only, so that clip now proves that what the model cannot hear is
+left out rather than guessed. Danish heading matching is proven by tests/test_interpreter.py on Whisper-like
 word sequences; Danish content is checked on one real NST recording.
 """
 
@@ -90,15 +90,22 @@ def test_soap_dictation_in_markdown():
     assert recall(SCRIPTS["en_soap"]["text"], result.stdout, COMMAND_WORDS) >= 0.8
 
 
-def test_danish_synthetic_dictation_is_danish_text(transcriber, model_info):
-    """What espeak Danish on stock base can prove (see the module docstring)."""
+def test_speech_the_model_cannot_hear_is_left_out_not_guessed(transcriber):
+    """espeak Danish is unintelligible to stock base; sampling used to invent a new guess each run."""
     settings = Settings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
-    result = transcribe_audio(load_audio(DATA / "da_dictation.wav"), transcriber, settings)
-    text = "\n".join(s.text for s in result.note.filled_sections())
-    assert result.note.filled_sections()[0].heading == "Generelt"
-    assert "punktum" not in text.casefold()
-    # Measured 0.33 on 2026-11-28; a run that produced English or nothing would be near 0.
-    assert recall(SCRIPTS["da_dictation"]["text"], text, COMMAND_WORDS) >= 0.2
+    audio = load_audio(DATA / "da_dictation.wav")
+    assert audio.duration > 10
+    assert transcribe_audio(audio, transcriber, settings).note.is_empty
+
+
+@pytest.mark.parametrize("name, language", [("nst_danspeech_u0042008.wav", "da"), ("en_dictation.wav", "en")])
+def test_the_same_recording_always_gives_the_same_note(transcriber, name, language):
+    settings = Settings(layout=load_layout("fsiii"), commands=load_commands(language), language=language)
+    audio = load_audio(DATA / name)
+    first, second = (transcribe_audio(audio, transcriber, settings).note for _ in range(2))
+    words = [[(t.text, t.word) for t in s.words] for s in first.filled_sections()]
+    assert words and words[0]
+    assert words == [[(t.text, t.word) for t in s.words] for s in second.filled_sections()]
 
 
 def test_real_danish_speech(transcriber):
