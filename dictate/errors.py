@@ -22,6 +22,12 @@ class DictateError(Exception):
         return str(self.args[0])
 
 
+class UsageError(DictateError):
+    """A command-line value that cannot be right (a malformed --subject, say)."""
+
+    exit_code = ExitCode.USAGE
+
+
 class ModelError(DictateError):
     """No usable speech model (missing, incomplete, wrong checksum, not a model)."""
 

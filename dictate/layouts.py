@@ -1,7 +1,8 @@
 """Note layouts: the headings a note is organised under (FSIII, SOAP, ...).
 
 A layout is a YAML file in templates/layouts/. Each section has a stable key,
-a heading per language, an optional code (FSIII) and spoken aliases that the
+a heading per language, an optional code in the layout's code system (FSIII,
+LOINC) with that system's display and UUID code, and spoken aliases that the
 interpreter fuzzy-matches after "overskrift" / "heading".
 """
 
@@ -24,6 +25,9 @@ class SectionDef:
     key: str
     headings: dict[str, str]
     code: str | None = None
+    #: the code's display as the code system publishes it (FSIII: Danish), for FHIR codings
+    display: str | None = None
+    #: the same concept's UUID code in the code system, where it has one (FSIII)
     uuid: str | None = None
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -107,7 +111,7 @@ def parse_layout(path: Path) -> Layout:
     for i, item in enumerate(raw_sections):
         where = f"sections[{i}]"
         s = check.mapping(item, raw_sections, i, where, required={"key", "heading"},
-                          optional={"code", "uuid", "aliases"})
+                          optional={"code", "display", "uuid", "aliases"})
         key = check.text(s, "key", f"{where}.key")
         if key == GENERAL_KEY or key in seen:
             raise check.fail(f"section key '{key}' is used twice", s, "key", f"{where}.key")
@@ -116,6 +120,7 @@ def parse_layout(path: Path) -> Layout:
             key=key,
             headings=check.per_language(s, "heading", f"{where}.heading"),
             code=check.text(s, "code", f"{where}.code") if "code" in s else None,
+            display=check.text(s, "display", f"{where}.display") if "display" in s else None,
             uuid=check.text(s, "uuid", f"{where}.uuid") if "uuid" in s else None,
             aliases=check.per_language_list(s, "aliases", f"{where}.aliases") if "aliases" in s else {},
         ))

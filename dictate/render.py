@@ -1,24 +1,137 @@
-"""Renderers: a note as plain text, Markdown or JSON. Pure functions."""
+"""Renderers: a note as plain text, Markdown, JSON or a FHIR document. Pure functions.
+
+Every format carries the schema version and what the nurse should look at again
+(`review_items`, one definition for all formats). In text and Markdown the body
+stays a clean note that a nurse or a care record can take as is, and the metadata
+is kept apart from it: text ends with a trailer after a line `-- ` (the e-mail
+signature separator, so integrators can cut there), Markdown starts with YAML
+front matter (which Markdown renderers hide).
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, Callable
 
-from dictate.note import Note, Token
+from dictate.note import Note, Section, Token
 from dictate.review import review_reason
 
 #: Bumped when a field is removed or changes meaning; adding fields keeps it.
 SCHEMA_VERSION = 1
 
+#: The formats `render_note` knows, in the order the CLI lists them.
+NOTE_FORMATS = ("text", "markdown", "json", "fhir")
 
-def to_text(note: Note) -> str:
-    """Headings on their own line, a blank line between sections."""
+#: The line before the trailer of a text note: exactly "-- " (with the space).
+TRAILER_SEPARATOR = "-- "
+
+#: What a review item can be about, in the order they are explained in the README.
+REVIEW_KINDS = ("negation", "number", "uncertain", "unfilled_field")
+
+#: Words of the trailer's review lines, per note language: the key, "in", and one label per kind.
+_REVIEW_WORDS = {
+    "da": {"key": "gennemse", "in": "i", "negation": "nægtelse", "number": "tal", "uncertain": "usikkert ord",
+           "unfilled_field": "tomt felt"},
+    "en": {"key": "review", "in": "in", "negation": "negation", "number": "number", "uncertain": "uncertain word",
+           "unfilled_field": "empty field"},
+}
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One thing in the note to look at again before it is final."""
+
+    #: one of REVIEW_KINDS
+    kind: str
+    #: the section's key and its heading as written in the note
+    section: str
+    heading: str
+    #: the word as written in the note (trailing punctuation dropped), or an unfilled field's label
+    text: str
+    #: seconds into the recording, for dictated words
+    start: float | None = None
+    #: the auto-text and the field's name, for unfilled fields
+    autotext: str | None = None
+    field: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The item with only the keys that apply (`start` for words, `autotext`/`field` for fields)."""
+        data: dict[str, Any] = {"kind": self.kind, "text": self.text, "section": self.section,
+                                "heading": self.heading}
+        if self.start is not None:
+            data["start"] = round(self.start, 3)
+        if self.field is not None:
+            data["autotext"], data["field"] = self.autotext, self.field
+        return data
+
+
+def review_items(note: Note) -> list[ReviewItem]:
+    """Everything the nurse should look at again, in note order: flagged words and unfilled fields.
+
+    The one definition behind every format's review flags (text trailer, Markdown
+    front matter, JSON `needs_review` and counts, FHIR status and extensions).
+    """
+    return [item for section in note.sections.values() for item in _section_review(section, note.language)]
+
+
+def _section_review(section: Section, language: str) -> Iterator[ReviewItem]:
+    def word(token: Token) -> Iterator[ReviewItem]:
+        reason = _reason(token, language)
+        if reason:
+            yield ReviewItem(kind=reason, section=section.key, heading=section.heading,
+                             text=token.text.rstrip(".,;:!?") or token.text,
+                             start=token.word.start if token.word else None)
+
+    for token in section.tokens:
+        if token.kind == "word":
+            yield from word(token)
+        elif token.slot is not None:
+            for inner in token.slot.tokens:
+                if inner.kind == "word":
+                    yield from word(inner)
+            if not token.slot.filled:
+                yield ReviewItem(kind="unfilled_field", section=section.key, heading=section.heading,
+                                 text=token.slot.label, autotext=token.slot.autotext, field=token.slot.name)
+
+
+def review_line(item: ReviewItem, language: str) -> str:
+    """One review line of the text trailer, e.g. `gennemse: "ikke" (nægtelse) i Ernæring`.
+
+    The key and labels are fixed per language; the word is a JSON string, so it
+    can be read back exactly (`review: empty field [size] in Skin` for a field).
+    """
+    words = _REVIEW_WORDS.get(language, _REVIEW_WORDS["da"])
+    if item.kind == "unfilled_field":
+        what = f"{words['unfilled_field']} [{item.text}]"
+    else:
+        what = f"{json.dumps(item.text, ensure_ascii=False)} ({words[item.kind]})"
+    return f"{words['key']}: {what} {words['in']} {item.heading}"
+
+
+def _body_text(note: Note) -> str:
     blocks = [f"{s.heading}\n{s.text}" for s in note.filled_sections()]
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
-def to_markdown(note: Note) -> str:
+def to_text(note: Note, *, trailer: bool = True) -> str:
+    """Headings on their own line, a blank line between sections; then the trailer.
+
+    The trailer follows a blank line and a line that is exactly `-- `:
+    `schema_version: N`, `needs_review: true|false` and one review line per item
+    (see `review_line`). `trailer=False` gives the body alone (for display).
+    """
+    body = _body_text(note)
+    if not trailer:
+        return body
+    items = review_items(note)
+    lines = [TRAILER_SEPARATOR, f"schema_version: {SCHEMA_VERSION}", f"needs_review: {_yes(bool(items))}",
+             *(review_line(item, note.language) for item in items)]
+    return body + ("\n" if body else "") + "\n".join(lines) + "\n"
+
+
+def _markdown_body(note: Note) -> str:
     blocks = []
     for section in note.filled_sections():
         # Two trailing spaces keep a spoken "ny linje" as a line break in Markdown.
@@ -27,12 +140,49 @@ def to_markdown(note: Note) -> str:
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
+def to_markdown(note: Note, *, front_matter: bool = True) -> str:
+    """`## Heading` per section, after YAML front matter with the note's metadata.
+
+    The front matter (between `---` lines) holds schema_version, id, created,
+    language, layout, needs_review and the review items; the body has no marks,
+    so it can go into a record as is. `front_matter=False` gives the body alone.
+    """
+    body = _markdown_body(note)
+    if not front_matter:
+        return body
+    items = review_items(note)
+    # Strings are written as JSON strings, which YAML reads back unchanged (no
+    # surprises from "no", "12:30" or a leading "#"); the items are JSON objects.
+    lines = ["---", f"schema_version: {SCHEMA_VERSION}", f"id: {_str(note.id)}",
+             f"created: {_str(_created(note))}", f"language: {_str(note.language)}",
+             f"layout: {_str(note.layout.id)}", f"needs_review: {_yes(bool(items))}"]
+    if items:
+        lines += ["review:", *(f"  - {json.dumps(item.as_dict(), ensure_ascii=False)}" for item in items)]
+    else:
+        lines.append("review: []")
+    lines.append("---")
+    return "\n".join(lines) + "\n" + ("\n" + body if body else "")
+
+
+def _yes(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _str(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _created(note: Note) -> str:
+    return note.created.isoformat(timespec="seconds")
+
+
 def to_dict(note: Note) -> dict[str, Any]:
     layout = note.layout
+    items = review_items(note)
     return {
         "schema_version": SCHEMA_VERSION,
         "id": note.id,
-        "created": note.created.isoformat(timespec="seconds"),
+        "created": _created(note),
         "source": note.source,
         "language": note.language,
         "model": None if note.model is None else {
@@ -48,8 +198,7 @@ def to_dict(note: Note) -> dict[str, Any]:
                 "code": section.code,
                 "text": section.text,
                 "words": [_word(token, note.language) for token in section.words if token.word is not None],
-                "needs_review": any(_reason(token, note.language) for token in section.words)
-                or any(not slot.filled for slot in section.slots),
+                "needs_review": any(item.section == section.key for item in items),
                 "fields": [
                     {
                         "autotext": slot.autotext,
@@ -64,7 +213,7 @@ def to_dict(note: Note) -> dict[str, Any]:
             }
             for section in note.filled_sections()
         ],
-        "needs_review": any(review_summary(note).values()),
+        "needs_review": bool(items),
         "metadata": metadata(note),
     }
 
@@ -88,14 +237,10 @@ def _word(token: Token, language: str) -> dict[str, Any]:
 
 
 def review_summary(note: Note) -> dict[str, int]:
-    """How many things the nurse should look at again, by kind."""
-    counts = {"negation": 0, "number": 0, "uncertain": 0}
-    for section in note.sections.values():
-        for token in section.words:
-            reason = _reason(token, note.language)
-            if reason:
-                counts[reason] += 1
-    counts["unfilled_field"] = len(note.unfilled_fields())
+    """How many things the nurse should look at again, by kind (all kinds, zeros included)."""
+    counts = dict.fromkeys(REVIEW_KINDS, 0)
+    for item in review_items(note):
+        counts[item.kind] += 1
     return counts
 
 
@@ -125,8 +270,35 @@ def to_json(note: Note, *, indent: int | None = None) -> str:
     return json.dumps(to_dict(note), ensure_ascii=False, indent=indent) + "\n"
 
 
+def _fhir(note: Note, *, subject: str | None = None, author: str | None = None, indent: int | None = 2) -> str:
+    from dictate.fhir import to_fhir  # imported here: dictate.fhir builds on this module
+
+    return to_fhir(note, subject=subject, author=author, indent=indent)
+
+
+def render_note(note: Note, fmt: str, *, subject: str | None = None, author: str | None = None,
+                pretty: bool = False) -> str:
+    """The one entry point for every note format (NOTE_FORMATS).
+
+    `subject`/`author` are FHIR references used by "fhir" only (placeholders when
+    not given); `pretty` indents json and fhir, which are otherwise one line per note.
+    """
+    indent = 2 if pretty else None
+    if fmt == "text":
+        return to_text(note)
+    if fmt == "markdown":
+        return to_markdown(note)
+    if fmt == "json":
+        return to_json(note, indent=indent)
+    if fmt == "fhir":
+        return _fhir(note, subject=subject, author=author, indent=indent)
+    raise ValueError(f"unknown note format {fmt!r} (known: {', '.join(NOTE_FORMATS)})")
+
+
+#: Note -> text with each format's defaults (fhir: placeholders for subject and author, indented).
 RENDERERS: dict[str, Callable[[Note], str]] = {
     "text": to_text,
     "markdown": to_markdown,
     "json": to_json,
+    "fhir": _fhir,
 }

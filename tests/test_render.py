@@ -1,15 +1,20 @@
-"""Renderers: text, Markdown and JSON from one note."""
+"""Renderers: text, Markdown and JSON from one note, and the review list they share."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
 
+import pytest
+import yaml
+
 from dictate.commands import load_commands
+from dictate.edits import ReplaceText
 from dictate.layouts import load_layout
 from dictate.note import ModelRef
 from dictate.pipeline import Settings, build_note
-from dictate.render import SCHEMA_VERSION, to_dict, to_json, to_markdown, to_text
+from dictate.render import (NOTE_FORMATS, RENDERERS, SCHEMA_VERSION, render_note, review_items, review_summary,
+                             to_dict, to_json, to_markdown, to_text)
 from dictate.words import Utterance, Word
 
 
@@ -25,16 +30,55 @@ def make_note():
     return note
 
 
+def body_and_trailer(text: str) -> tuple[str, list[str]]:
+    """A text note cut where integrators cut it: at the last line that is exactly "-- "."""
+    lines = text.split("\n")
+    cut = len(lines) - 1 - lines[::-1].index("-- ")
+    return "\n".join(lines[:cut]).rstrip("\n") + "\n", lines[cut + 1:-1]
+
+
+def front_matter(markdown: str) -> tuple[dict, str]:
+    head, _, body = markdown.partition("\n---\n")
+    assert head.startswith("---\n")
+    return yaml.safe_load(head[4:]), body.removeprefix("\n")
+
+
 def test_text_has_a_heading_line_per_section():
-    assert to_text(make_note()) == (
+    assert to_text(make_note(), trailer=False) == (
         "Generelt\nBorgeren var glad.\n\n"
         "Ernæring\nSpiste godt, drak lidt.\nVægt stabil.\n")
 
 
+def test_text_ends_with_a_trailer_after_the_signature_separator():
+    note = make_note()
+    text = to_text(note)
+    assert text.startswith(to_text(note, trailer=False) + "\n-- \n")
+    body, trailer = body_and_trailer(text)
+    assert body == to_text(note, trailer=False)
+    # make_note's words have probabilities 0.50..0.5x: all under the threshold, so all uncertain.
+    assert trailer == ["schema_version: 1", "needs_review: true",
+                       'gennemse: "Borgeren" (usikkert ord) i Generelt', 'gennemse: "var" (usikkert ord) i Generelt',
+                       'gennemse: "glad" (usikkert ord) i Generelt', 'gennemse: "Spiste" (usikkert ord) i Ernæring',
+                       'gennemse: "godt" (usikkert ord) i Ernæring', 'gennemse: "drak" (usikkert ord) i Ernæring',
+                       'gennemse: "lidt" (usikkert ord) i Ernæring']
+
+
 def test_markdown_has_level_two_headings_and_keeps_line_breaks():
-    assert to_markdown(make_note()) == (
+    assert to_markdown(make_note(), front_matter=False) == (
         "## Generelt\n\nBorgeren var glad.\n\n"
         "## Ernæring\n\nSpiste godt, drak lidt.  \nVægt stabil.\n")
+
+
+def test_markdown_starts_with_yaml_front_matter():
+    note = make_note()
+    meta, body = front_matter(to_markdown(note))
+    assert body == to_markdown(note, front_matter=False)
+    assert meta["schema_version"] == SCHEMA_VERSION and meta["id"] == note.id and meta["language"] == "da"
+    assert meta["created"] == note.created.isoformat(timespec="seconds") and meta["layout"] == "fsiii"
+    assert meta["needs_review"] is True
+    assert meta["review"][0] == {"kind": "uncertain", "text": "Borgeren", "section": "general",
+                                 "heading": "Generelt", "start": 0.0}
+    assert [item["text"] for item in meta["review"]] == ["Borgeren", "var", "glad", "Spiste", "godt", "drak", "lidt"]
 
 
 def test_json_carries_the_contract_fields():
@@ -67,7 +111,11 @@ def test_json_is_one_line_per_note_unless_indented():
 def test_an_empty_note_renders_empty_but_valid():
     settings = Settings(layout=load_layout("soap"), commands=load_commands("en"), language="en")
     note, _ = build_note([], settings)
-    assert to_text(note) == "" and to_markdown(note) == ""
+    assert to_text(note, trailer=False) == "" and to_markdown(note, front_matter=False) == ""
+    # The metadata is still there: an integrator always finds the schema version.
+    assert to_text(note) == "-- \nschema_version: 1\nneeds_review: false\n"
+    meta, body = front_matter(to_markdown(note))
+    assert body == "" and meta["needs_review"] is False and meta["review"] == [] and meta["layout"] == "soap"
     data = json.loads(to_json(note))
     assert data["sections"] == [] and data["layout"]["id"] == "soap" and data["model"] is None
 
@@ -88,3 +136,71 @@ def test_review_flags_in_json():
     assert data["metadata"]["review"] == {"negation": 1, "number": 1, "uncertain": 2, "unfilled_field": 0}
     clean, _ = build_note([utt("Borgeren sov godt.")], settings)
     assert to_dict(clean)["needs_review"] is False and to_dict(clean)["sections"][0]["needs_review"] is False
+
+
+def test_review_items_are_the_one_list_behind_every_format():
+    def utt(text, probability=0.95):
+        return Utterance(tuple(Word(w, i * 0.5, i * 0.5 + 0.4, probability) for i, w in enumerate(text.split())))
+
+    from dictate.catalog import load_catalog
+
+    catalog = load_catalog()
+    settings = Settings(layout=catalog.layouts["fsiii"], commands=catalog.commands["da"], language="da",
+                        autotexts=catalog.autotexts_for("da"))
+    note, _ = build_note([utt("Borgeren har ikke spist."), utt("Autotekst hudobservation."), utt("bleg"),
+                          utt("Næste felt."), utt("Overskrift søvn. Sov 6 timer."), utt("Uroligt,", probability=0.3)],
+                         settings)
+    items = review_items(note)
+    assert [(i.kind, i.section, i.text) for i in items] == [
+        ("negation", "general", "ikke"), ("unfilled_field", "I4", "tør eller fugtig"),
+        ("unfilled_field", "I4", "fund"), ("number", "I10", "6"), ("uncertain", "I10", "Uroligt")]
+    assert items[1].field == "fugt" and items[1].autotext == "hudobservation" and items[1].start is None
+    assert items[0].start == 1.0
+    assert review_summary(note) == {"negation": 1, "number": 1, "uncertain": 1, "unfilled_field": 2}
+    _, trailer = body_and_trailer(to_text(note))
+    assert trailer[2:] == ['gennemse: "ikke" (nægtelse) i Generelt',
+                           "gennemse: tomt felt [tør eller fugtig] i Hud og slimhinder",
+                           "gennemse: tomt felt [fund] i Hud og slimhinder",
+                           'gennemse: "6" (tal) i Søvn og hvile',
+                           'gennemse: "Uroligt" (usikkert ord) i Søvn og hvile']
+    meta, _ = front_matter(to_markdown(note))
+    assert meta["review"] == [i.as_dict() for i in items]
+    data = to_dict(note)
+    assert [s["needs_review"] for s in data["sections"]] == [True, True, True]
+
+
+def test_english_trailer_lines():
+    settings = Settings(layout=load_layout("soap"), commands=load_commands("en"), language="en")
+    note, _ = build_note([Utterance((Word("Heading", 0, 0.3, 0.9), Word("plan.", 0.4, 0.7, 0.9),
+                                     Word("No", 1.0, 1.2, 0.9), Word("change.", 1.3, 1.6, 0.9)))], settings)
+    assert to_text(note).endswith('\n-- \nschema_version: 1\nneeds_review: true\nreview: "No" (negation) in Plan\n')
+
+
+def test_a_typed_separator_stays_in_the_body():
+    """No body line ends in a space, so a typed "-- " cannot become a second separator line."""
+    settings = Settings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
+    note, _ = build_note([], settings)
+    note.apply(ReplaceText("general", "-- \nGodt."))
+    text = to_text(note)
+    assert text.split("\n").count("-- ") == 1
+    body, trailer = body_and_trailer(text)
+    assert body == "Generelt\n--\nGodt.\n" and trailer == ["schema_version: 1", "needs_review: false"]
+
+
+@pytest.mark.parametrize("fmt", NOTE_FORMATS)
+def test_render_note_is_the_entry_point_for_every_format(fmt):
+    note = make_note()
+    out = render_note(note, fmt)
+    assert out.endswith("\n")
+    assert ("urn:dictate:schema-version" if fmt == "fhir" else "schema_version") in out
+    if fmt != "fhir":  # RENDERERS["fhir"] indents; render_note only when pretty
+        assert out == RENDERERS[fmt](note)
+
+
+def test_render_note_json_and_fhir_indent_only_when_pretty():
+    note = make_note()
+    assert render_note(note, "json") == to_json(note)
+    assert render_note(note, "json", pretty=True) == to_json(note, indent=2)
+    assert render_note(note, "fhir").count("\n") == 1 and render_note(note, "fhir", pretty=True).count("\n") > 10
+    with pytest.raises(ValueError, match="unknown note format"):
+        render_note(note, "docx")

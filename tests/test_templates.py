@@ -60,6 +60,7 @@ def test_shipped_fsiii_layout_matches_the_fsiii_code_system():
     assert len(layout.sections) == 12
     for section in layout.sections:
         assert section.heading("da") == reference[section.code]["display"]
+        assert section.display == reference[section.code]["display"]
         assert section.uuid == (reference[section.code]["uuid"] or None)
     assert layout.code_system == "urn:oid:1.2.208.176.2.21"
     assert layout.general.heading("da") == "Generelt"
@@ -69,6 +70,12 @@ def test_shipped_soap_layout():
     layout = load_layout("soap")
     assert [s.heading("da") for s in layout.sections] == ["Subjektivt", "Objektivt", "Analyse", "Plan"]
     assert [s.heading("en") for s in layout.sections] == ["Subjective", "Objective", "Assessment", "Plan"]
+    # LOINC's document section codes for the four parts, with LOINC's displays.
+    assert layout.code_system == "http://loinc.org"
+    assert [(s.code, s.display) for s in layout.sections] == [
+        ("61150-9", "Subjective Narrative"), ("61149-1", "Objective Narrative"), ("51848-0", "Evaluation note"),
+        ("18776-5", "Plan of care note")]
+    assert layout.general.code is None
     assert set(available_layouts()) >= {"fsiii", "soap"}
 
 
