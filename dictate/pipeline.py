@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Callable, Protocol
 
 import numpy as np
 
@@ -24,8 +24,8 @@ from dictate.words import Utterance
 
 
 class Transcriber(Protocol):
-    def transcribe(self, audio: np.ndarray, language: str,
-                   hotwords: str | None = None) -> list[Utterance]: ...
+    def transcribe(self, audio: np.ndarray, language: str, hotwords: str | None = None,
+                   progress: Callable[[float], None] | None = None) -> list[Utterance]: ...
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,8 @@ class Result:
     note: Note
     notices: list[Notice]
     audio_seconds: float
+    #: what the recogniser heard, in order: the commits of `--format jsonl`
+    utterances: list[Utterance] = field(default_factory=list)
 
 
 def apply_utterance(interpreter: Interpreter, note: Note, utterance: Utterance) -> list[Edit]:
@@ -86,7 +88,8 @@ def build_note(utterances: list[Utterance], settings: Settings, source: str | No
 
 
 def transcribe_audio(audio: DecodedAudio, transcriber: Transcriber, settings: Settings,
-                     hotwords: str | None = None) -> Result:
-    utterances = transcriber.transcribe(audio.samples, settings.language, hotwords=hotwords)
+                     hotwords: str | None = None, progress: Callable[[float], None] | None = None) -> Result:
+    """`progress` is told the audio time decoded so far (for a progress bar on long recordings)."""
+    utterances = transcriber.transcribe(audio.samples, settings.language, hotwords=hotwords, progress=progress)
     note, notices = build_note(utterances, settings, source=str(audio.path))
-    return Result(note=note, notices=notices, audio_seconds=audio.duration)
+    return Result(note=note, notices=notices, audio_seconds=audio.duration, utterances=utterances)

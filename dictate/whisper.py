@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -204,9 +205,12 @@ class WhisperTranscriber:
         """Tokens `text` costs in a prompt, for the hotwords budget."""
         return len(self._tokenizer(language).encode(text))
 
-    def transcribe(self, audio: np.ndarray, language: str,
-                   hotwords: str | None = None) -> list[Utterance]:
-        """Utterances with word timings. The language is fixed: no detection pass."""
+    def transcribe(self, audio: np.ndarray, language: str, hotwords: str | None = None,
+                   progress: Callable[[float], None] | None = None) -> list[Utterance]:
+        """Utterances with word timings. The language is fixed: no detection pass.
+
+        `progress` is told the audio time (s) decoded so far, after each segment.
+        """
         if audio.size == 0:
             return []
         o = self.options
@@ -226,6 +230,8 @@ class WhisperTranscriber:
         )
         utterances: list[Utterance] = []
         for segment in segments:
+            if progress is not None:
+                progress(float(segment.end))
             if not self._keep(segment):
                 continue
             words = tuple(_words(segment))
