@@ -22,11 +22,36 @@ from dictate.exit_codes import ExitCode
 
 log = logging.getLogger("dictate")
 
-FORMATS = ("text", "markdown", "json")
+#: Every command writes the same formats: a note (text, markdown, json, fhir) or the event stream (jsonl).
+FORMATS = ("text", "markdown", "json", "jsonl", "fhir")
+FORMAT_HELP = ("text: the note; markdown: the note with front matter; json: the note with words, timings and "
+               "review flags; jsonl: the event stream ending with the note; fhir: an R4 document Bundle")
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Log lines on stderr that step around a progress line, if one is showing."""
+
+    progress = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.progress is not None:
+            self.progress.clear()
+        super().emit(record)
+        if self.progress is not None:
+            self.progress.redraw()
+
+
+def _show_progress(progress) -> None:  # noqa: ANN001 - ProgressLine | None
+    for handler in logging.getLogger("dictate").handlers:
+        if isinstance(handler, _StderrHandler):
+            handler.progress = progress
+
+KEEP_AUDIO_HELP = ("also store the dictated audio as a WAV file beside the drafts (mode 0600, purged with "
+                   "them); off by default: audio is never stored")
 
 
 def _setup_logging(verbosity: int) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("dictate: %(message)s"))
     root = logging.getLogger("dictate")
     root.handlers[:] = [handler]
@@ -47,15 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("files", nargs="+", metavar="FILE",
                    help="audio files: wav, flac, mp3, ogg, m4a (and what FFmpeg reads)")
     t.add_argument("--language", "-l", default="da", help="spoken language (default: da)")
-    t.add_argument("--format", "-f", choices=FORMATS, default="text", help="output format (default: text)")
+    t.add_argument("--format", "-f", choices=FORMATS, default="text", help=FORMAT_HELP + " (default: text)")
     t.add_argument("--layout", default="fsiii",
                    help="note layout: fsiii, soap, or a path to a layout .yaml (default: fsiii)")
     t.add_argument("--model", "-m", default="base",
                    help="model: 'base' (embedded), a NAME in models/, or a model directory")
     t.add_argument("--beam-size", type=int, default=5, help="beam search width (default: 5)")
-    t.add_argument("--pretty", action="store_true", help="indent JSON (default: one note per line)")
+    t.add_argument("--pretty", action="store_true", help="indent json and fhir (default: one note per line)")
     t.add_argument("--output", "-o", metavar="FILE",
                    help="write the notes to FILE atomically (temp file, fsync, rename) instead of stdout")
+    _record_options(t)
     _template_options(t)
     _verbosity(t)
 
@@ -67,13 +93,16 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--device", "-d", metavar="X", help="microphone by number or (part of its) name "
                                                          "(default: the system's default input)")
     li.add_argument("--realtime", action="store_true", help="with --input: pace the file as if spoken")
-    li.add_argument("--format", "-f", choices=("jsonl", "text"), default="jsonl",
-                    help="jsonl: live events and the note (default); text: only the finished note")
+    li.add_argument("--format", "-f", choices=FORMATS, default="jsonl",
+                    help="jsonl: live events and the note (default); text, markdown, json, fhir: only the "
+                         "finished note")
     li.add_argument("--language", "-l", default="da", help="spoken language (default: da)")
     li.add_argument("--layout", default="fsiii", help="note layout (default: fsiii)")
     li.add_argument("--model", "-m", default="base", help="model, as for transcribe")
+    li.add_argument("--keep-audio", action="store_true", help=KEEP_AUDIO_HELP)
     li.add_argument("--recover", action="store_true",
                     help="print the notes left unfinished by a crash (from their drafts), then remove the drafts")
+    _record_options(li)
     _template_options(li)
     _verbosity(li)
 
@@ -112,12 +141,40 @@ def build_app_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", "-m", default="base", help="model, as for transcribe")
     parser.add_argument("--ui-language", choices=("da", "en"), default="da", help="language of the app (default: da)")
     parser.add_argument("--format", "-f", choices=FORMATS, default="text",
-                        help="format of the finished notes on stdout (default: text)")
+                        help="format of the finished notes on stdout: " + FORMAT_HELP + " (default: text)")
     parser.add_argument("--output", "-o", metavar="FILE",
                         help="write the finished notes to FILE atomically instead of stdout")
+    parser.add_argument("--keep-audio", action="store_true", help=KEEP_AUDIO_HELP)
+    _record_options(parser)
     _template_options(parser)
     _verbosity(parser)
     return parser
+
+
+def _record_options(parser: argparse.ArgumentParser) -> None:
+    """Who the note is about and who wrote it: only the integrator knows, so only fhir asks."""
+    parser.add_argument("--subject", metavar="REF",
+                        help="fhir: the patient as a FHIR reference, e.g. Patient/123 (default: a placeholder "
+                             "marked data-absent)")
+    parser.add_argument("--author", metavar="REF",
+                        help="fhir: the author as a FHIR reference, e.g. Practitioner/abc (default: a placeholder)")
+
+
+def _note_renderer(args: argparse.Namespace):  # noqa: ANN202
+    """Note -> output text for --format text|markdown|json|fhir (jsonl is written as events)."""
+    from dictate.render import render_note
+
+    fmt = "json" if args.format == "jsonl" else args.format
+    pretty = bool(getattr(args, "pretty", False))
+    subject, author = getattr(args, "subject", None), getattr(args, "author", None)
+    if fmt == "fhir":
+        # Checked now, before any audio is decoded: a mistyped --subject must not cost a dictation.
+        from dictate.fhir import check_reference
+
+        for option, value in (("--subject", subject), ("--author", author)):
+            if value is not None:
+                check_reference(value, option)
+    return lambda note: render_note(note, fmt, subject=subject, author=author, pretty=pretty)
 
 
 def _template_options(parser: argparse.ArgumentParser) -> None:
@@ -305,11 +362,13 @@ def _app(args: argparse.Namespace) -> int:
 
         live = LiveSettings(hotwords=(lambda: hotwords) if hotwords else None)
         streamer = make_streamer(transcriber, settings.language, live, vad=StreamingVad())
+        recorder = _keep_audio(args, store, None)
         if args.input:
-            return Engine(FileSource(Path(args.input), realtime=not args.fast), streamer, live_source=False)
+            return Engine(FileSource(Path(args.input), realtime=not args.fast), streamer, live_source=False,
+                          recorder=recorder)
         from dictate.microphone import MicrophoneSource
 
-        return Engine(MicrophoneSource(device=args.device), streamer, live_source=True)
+        return Engine(MicrophoneSource(device=args.device), streamer, live_source=True, recorder=recorder)
 
     from dictate.drafts import DraftStore
 
@@ -323,8 +382,12 @@ def _app(args: argparse.Namespace) -> int:
         return next((note for _, note in _restorable_drafts(store, settings, catalog)), None)
 
     label = args.input or (f"mic {args.device}" if args.device else "mic")
+    if args.format == "jsonl":
+        from dictate.events import final_note as render  # one `note` event per finished note
+    else:
+        render = _note_renderer(args)
     app = make_app(AppOptions(settings=settings, engine_factory=engine_factory, source_label=label,
-                              output_format=args.format, ui_language=args.ui_language, model_label=model.name,
+                              render=render, ui_language=args.ui_language, model_label=model.name,
                               drafts=store, recover=recover))
     log.info("app started: %s, language %s, layout %s", "file" if args.input else "microphone",
              settings.language, settings.layout.id)
@@ -360,47 +423,77 @@ def _log_to_file() -> None:
 def _transcribe(args: argparse.Namespace) -> int:
     from dictate.audio import load_audio
     from dictate.pipeline import transcribe_audio
-    from dictate.render import RENDERERS, to_json
+    from dictate.progress import ProgressLine
 
+    render = _note_renderer(args)
     settings, transcriber, hotwords = _prepare(args, beam_size=args.beam_size)
-
-    if args.format == "json":
-        render = (lambda note: to_json(note, indent=2)) if args.pretty else to_json
-    else:
-        render = RENDERERS[args.format]
     out = _output(args)
-    several = len(args.files) > 1 and args.format != "json"
+    several = len(args.files) > 1 and args.format in ("text", "markdown")
     status = ExitCode.OK
     failed = 0
-    for index, name in enumerate(args.files):
-        try:
-            audio = load_audio(Path(name))
-            began = time.perf_counter()
-            result = transcribe_audio(audio, transcriber, settings, hotwords=hotwords)
-        except DictateError as exc:
-            log.error("%s", exc.message)
-            failed += 1
-            status = status or exc.exit_code
-            continue
-        for notice in result.notices:
-            log.warning("%s: %s at %.1f s", name, notice.message, notice.at)
-        seconds = time.perf_counter() - began
-        sections = len(result.note.filled_sections())
-        if result.note.is_empty:
-            log.info("%s: no speech found in %.1f s of audio; the note is empty", name, result.audio_seconds)
-        else:
-            log.info("%s: %.1f s of audio, %d section(s), transcribed in %.1f s", name,
-                     result.audio_seconds, sections, seconds)
-        header = f"==> {name} <==\n" if several else ""
-        separator = "\n" if several and index > 0 else ""
-        if not out.write(separator + header + render(result.note)):
-            return ExitCode.OK  # the reader closed the pipe: stop quietly
+    progress = ProgressLine(sys.stderr, len(args.files)) if (
+        args.verbosity >= 0 and ProgressLine.wanted(sys.stderr)) else None
+    _show_progress(progress)
+    try:
+        for index, name in enumerate(args.files):
+            try:
+                audio = load_audio(Path(name))
+                if progress:
+                    progress.start_file(Path(name).name, audio.duration)
+                began = time.perf_counter()
+                result = transcribe_audio(audio, transcriber, settings, hotwords=hotwords,
+                                          progress=progress.advance if progress else None)
+            except DictateError as exc:
+                log.error("%s", exc.message)
+                failed += 1
+                status = status or exc.exit_code
+                continue
+            finally:
+                if progress:
+                    progress.finish_file()
+            for notice in result.notices:
+                log.warning("%s: %s at %.1f s", name, notice.message, notice.at)
+            seconds = time.perf_counter() - began
+            counter = f"[{index + 1}/{len(args.files)}] " if len(args.files) > 1 else ""
+            if result.note.is_empty:
+                log.info("%s%s: no speech found in %.1f s of audio; the note is empty", counter, name,
+                         result.audio_seconds)
+            else:
+                log.info("%s%s: %.1f s of audio, %d section(s), transcribed in %.1f s", counter, name,
+                         result.audio_seconds, len(result.note.filled_sections()), seconds)
+            if args.format == "jsonl":
+                text = _transcript_events(result, name)
+            else:
+                header = f"==> {name} <==\n" if several else ""
+                separator = "\n" if several and index > 0 else ""
+                text = separator + header + render(result.note)
+            if not out.write(text):
+                return ExitCode.OK  # the reader closed the pipe: stop quietly
+    finally:
+        _show_progress(None)
+        if progress:
+            progress.close()
     if isinstance(out, _FileOutput):
         out.commit()
         log.info("wrote %s", out.path)
     if failed:
         log.error("%d of %d file(s) could not be transcribed", failed, len(args.files))
     return status
+
+
+def _transcript_events(result, name: str) -> str:  # noqa: ANN001 - pipeline.Result
+    """One recording as the event stream `listen` writes: start, a commit per utterance, notices, note, end."""
+    from dictate import events
+    from dictate.streamer import Commit
+
+    timed = [(u.words[0].start, events.stream_event(Commit(words=u.words, end_of_utterance=True,
+                                                         emitted_at=u.words[-1].end)))
+             for u in result.utterances]
+    timed += [(n.at, events.notice(n.message, n.at, n.choices)) for n in result.notices]
+    timed.sort(key=lambda item: item[0])  # stable: a notice comes after the commit that caused it
+    return "".join([events.session_start(result.note, {"kind": "file", "path": name}),
+                    *(line for _, line in timed),
+                    events.final_note(result.note), events.session_end("end_of_stream", int(ExitCode.OK))])
 
 
 def _restorable_drafts(store, settings, catalog, oldest_first: bool = False):  # noqa: ANN001, ANN202
@@ -420,14 +513,14 @@ def _recover(args: argparse.Namespace) -> int:
     """`listen --recover`: print every unfinished draft as a note, then retire it."""
     from dictate import events
     from dictate.drafts import DraftStore
-    from dictate.render import to_text
 
+    render = _note_renderer(args)
     settings, _, catalog = _settings(args)
     store = DraftStore.default()
     out = _Output(sys.stdout)
     recovered = 0
     for path, note in _restorable_drafts(store, settings, catalog, oldest_first=True):
-        text = events.final_note(note) if args.format == "jsonl" else to_text(note)
+        text = events.final_note(note) if args.format == "jsonl" else render(note)
         if not out.write(text):
             return ExitCode.OK  # the reader is gone: the rest stay as drafts
         store.retire(path)
@@ -444,10 +537,10 @@ def _listen(args: argparse.Namespace) -> int:
 
     from dictate import events
     from dictate.live import LiveSettings, make_streamer
-    from dictate.render import to_text
     from dictate.session import LiveSession
     from dictate.sources import FileSource, SourceStatus
 
+    render = _note_renderer(args)
     out = _Output(sys.stdout)
     jsonl = args.format == "jsonl"
 
@@ -498,6 +591,7 @@ def _listen(args: argparse.Namespace) -> int:
     if store.purge():
         log.info("removed draft(s) older than the retention period")
     journal = []
+    recorder = _keep_audio(args, store, note.id)
 
     def draft():  # noqa: ANN202
         if not journal:
@@ -513,6 +607,8 @@ def _listen(args: argparse.Namespace) -> int:
         try:
             for frames in source.frames():
                 start()
+                if recorder:
+                    recorder.write(frames)
                 _emit_all(emit, events, session, session.push(frames))
                 if session.ended:
                     reason = "end_note"
@@ -528,11 +624,14 @@ def _listen(args: argparse.Namespace) -> int:
                 reason, code = "device_lost", ExitCode.DEVICE
         if hasattr(source, "stop"):
             source.stop()
+        if recorder:
+            recorder.close()
+            log.info("audio kept: %s (%.1f s)", recorder.path, recorder.seconds)
         _emit_all(emit, events, session, session.finish())
         if jsonl:
             emit(events.final_note(note))
             emit(events.session_end(reason, int(code)))
-        elif not out.write(to_text(note)):
+        elif not out.write(render(note)):
             raise _ReaderGone
     except _ReaderGone:
         return ExitCode.OK  # the note was not delivered: its draft stays for --recover
@@ -541,6 +640,18 @@ def _listen(args: argparse.Namespace) -> int:
         store.retire(journal[0].path)  # the note is out: the draft has done its job
     log.info("session ended (%s)", reason.replace("_", " "))
     return code
+
+
+def _keep_audio(args: argparse.Namespace, store, name: str | None):  # noqa: ANN001, ANN202
+    """An AudioRecorder beside the drafts with --keep-audio, else None (audio is never stored)."""
+    if not getattr(args, "keep_audio", False):
+        return None
+    from dictate.drafts import retention_days
+    from dictate.keepaudio import AudioRecorder
+
+    recorder = AudioRecorder.for_session(store.directory, name)
+    log.info("keeping the audio in %s (removed with the drafts after %g days)", recorder.path, retention_days())
+    return recorder
 
 
 class _ReaderGone(Exception):

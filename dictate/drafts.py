@@ -23,6 +23,7 @@ from dictate.autotexts import AutoText
 from dictate.edits import (AddMark, AddWord, Edit, EndNote, GoToSection, InsertAutoText, NextField,
                            PreviousField, ReplaceText, Undo)
 from dictate.interpreter import Interpreter
+from dictate.keepaudio import audio_folder
 from dictate.note import Note
 from dictate.pipeline import apply_utterance
 from dictate.words import Utterance, Word
@@ -153,7 +154,7 @@ class DraftStore:
         return sorted(self.directory.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)
 
     def purge(self, older_than_days: float | None = None) -> int:
-        """Remove drafts not touched for the retention period; returns how many.
+        """Remove drafts (and `--keep-audio` recordings) not touched for the retention period; returns how many.
 
         Unfinished notes are health data too: they must not pile up forever on a
         shared device. The period is DICTATE_DRAFT_RETENTION_DAYS (default 14).
@@ -161,7 +162,8 @@ class DraftStore:
         days = older_than_days if older_than_days is not None else retention_days()
         limit = time.time() - days * 86_400
         removed = 0
-        for path in self.unfinished():
+        kept_audio = sorted(audio_folder(self.directory).glob("*.wav")) if self.directory.is_dir() else []
+        for path in [*self.unfinished(), *kept_audio]:
             if path.stat().st_mtime < limit:
                 path.unlink(missing_ok=True)
                 removed += 1

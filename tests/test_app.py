@@ -19,6 +19,7 @@ from streaming_fakes import FakeWhisper, fake_vad, speak
 from dictate.catalog import load_catalog
 from dictate.errors import AudioError
 from dictate.pipeline import Settings
+from dictate.render import RENDERERS
 from dictate.streamer import Streamer
 from dictate.ui.app import AppOptions, make_app
 from dictate.ui.engine import Engine
@@ -56,7 +57,7 @@ def fake_engine(script=SCRIPT, delay: float = 0.0, live: bool = False) -> tuple[
 
 
 def options(factory, language: str = "da", output: str = "text") -> AppOptions:  # noqa: ANN001
-    return AppOptions(settings=SETTINGS, engine_factory=factory, source_label="fake.wav", output_format=output,
+    return AppOptions(settings=SETTINGS, engine_factory=factory, source_label="fake.wav", render=RENDERERS[output],
                       ui_language=language, model_label="fake")
 
 
@@ -245,7 +246,7 @@ def test_the_real_model_replaying_a_live_dictation(transcriber):
         return Engine(FileSource(DATA / "en_live.wav"), streamer, live_source=False)
 
     app = make_app(AppOptions(settings=english, engine_factory=engine, source_label="en_live.wav",
-                              output_format="markdown", ui_language="en", model_label="base"))
+                              render=RENDERERS["markdown"], ui_language="en", model_label="base"))
 
     async def scenario():
         async with app.run_test(size=(80, 24)) as pilot:
@@ -261,7 +262,9 @@ def test_the_real_model_replaying_a_live_dictation(transcriber):
         return app.return_value
 
     [note] = run(scenario())
-    assert note.startswith("## General\n\nThe resident is asleep in") and "## Nutrition" in note
+    # YAML front matter first (schema_version, review list), then the note's body.
+    assert note.startswith("---\nschema_version: 1\n") and "\n---\n\n## General\n\nThe resident is asleep in" in note
+    assert "## Nutrition" in note
     assert "## Pain and sensory impressions\n\nShe has no pain today." in note
     assert "after the end" not in note
 
@@ -321,7 +324,9 @@ def test_editing_a_section_by_keyboard_keeps_the_structure_and_can_be_undone():
         return app.return_value
 
     [note] = run(scenario())
-    assert note == "Generelt\nBorgeren sov godt.\n\nErnæring\nRettet.\n"
+    body, trailer = note.split("\n-- \n")
+    assert body == "Generelt\nBorgeren sov godt.\n\nErnæring\nRettet.\n"
+    assert trailer == "schema_version: 1\nneeds_review: false\n"  # typed text is the nurse's own: no flags
 
 
 def test_an_unfinished_draft_is_offered_on_start():

@@ -26,7 +26,7 @@ from dictate.drafts import DraftStore, Journal
 from dictate.edits import Edit, GoToSection, InsertAutoText, NextField, PreviousField, ReplaceText, Undo
 from dictate.note import Note
 from dictate.pipeline import Settings
-from dictate.render import RENDERERS
+from dictate.render import to_text
 from dictate.session import NoteBuilder
 from dictate.streamer import Commit, Partial
 from dictate.ui.engine import Ended, Engine, EngineMessage, Events, Failed, Level, Status
@@ -45,7 +45,8 @@ class AppOptions:
     #: builds the engine; called in the worker thread (loading a model takes seconds)
     engine_factory: Callable[[], Engine]
     source_label: str
-    output_format: str = "text"
+    #: a finished note -> what goes to the output (the CLI's --format); plain text by default
+    render: Callable[[Note], str] = to_text
     ui_language: str = "da"
     model_label: str = ""
     #: the elapsed-time clock (tests freeze it for stable snapshots)
@@ -376,7 +377,7 @@ class DictateApp(App[list[str]]):
         """The note goes to the output (written when the app exits) and a new note starts."""
         self.builder.flush()
         if not self.note.is_empty:
-            self.finished_notes.append(RENDERERS[self.options.output_format](self.note))
+            self.finished_notes.append(self.options.render(self.note))
             self.finished_drafts.append(self.journal.path if self.journal is not None else None)
             self.notify(self.strings("finished"))
         self.builder = self._new_builder()

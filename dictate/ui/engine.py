@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dictate.errors import DictateError
+from dictate.keepaudio import AudioRecorder
 from dictate.sources import AudioSource, SourceStatus
 from dictate.streamer import SAMPLE_RATE, Streamer, StreamEvent
 
@@ -59,8 +60,17 @@ class Engine:
     live_source: bool = True
     paused: threading.Event = field(default_factory=threading.Event)
     stop: threading.Event = field(default_factory=threading.Event)
+    #: `--keep-audio`: what is fed to the streamer is also written here (paused audio is not)
+    recorder: AudioRecorder | None = None
 
     def run(self, post: Callable[[EngineMessage], None]) -> None:
+        try:
+            self._run(post)
+        finally:
+            if self.recorder is not None:
+                self.recorder.close()
+
+    def _run(self, post: Callable[[EngineMessage], None]) -> None:
         flushed = True
         try:
             for frames in self.source.frames():
@@ -81,6 +91,8 @@ class Engine:
                     if self.stop.is_set():
                         break
                 flushed = False
+                if self.recorder is not None:
+                    self.recorder.write(frames)
                 post(Level(float(np.sqrt(np.mean(np.square(frames)))) if len(frames) else 0.0))
                 events = self.streamer.feed(frames)
                 if events:
