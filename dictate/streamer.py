@@ -78,6 +78,13 @@ class StreamConfig:
     agreement: float = 100.0
     #: Utterances shorter than this are noise bursts (a cough, a click).
     min_utterance: float = 0.25
+    #: A pause this long inside an utterance settles what was said before it: the
+    #: audio so far is decoded as at the end of an utterance (with the wider beam)
+    #: and committed, while the utterance itself (for spoken commands) goes on
+    #: until `end_silence`. Base changes its mind about Danish words from one
+    #: update to the next, so few Danish words are settled by agreement; a pause
+    #: is the next natural point. 0 turns it off.
+    pause_commit: float = 0.4
 
 
 @dataclass(frozen=True)
@@ -200,6 +207,7 @@ class Streamer:
         self._committed_words: list[Word] = []
         self._onset: float | None = None
         self._last_speech_end: int | None = None         # absolute sample
+        self._speech_since_commit = 0                    # speech samples not yet settled at a pause
         self.decodes = 0
 
     # -- public API ------------------------------------------------------------
@@ -266,11 +274,16 @@ class Streamer:
         if p >= cfg.vad_offset:
             self._silence = 0
             self._speech_samples += len(chunk)
+            self._speech_since_commit += len(chunk)
         else:
             self._silence += len(chunk)
         if self._silence >= cfg.end_silence * SAMPLE_RATE:
             return self._end_utterance()
         events: list[StreamEvent] = []
+        if (cfg.pause_commit and self._silence >= cfg.pause_commit * SAMPLE_RATE
+                and self._silence - len(chunk) < cfg.pause_commit * SAMPLE_RATE
+                and self._speech_since_commit >= cfg.min_utterance * SAMPLE_RATE):
+            return self._settle_at_pause()
         if (self._since_decode >= cfg.update_interval * SAMPLE_RATE
                 and self._speech_samples >= cfg.min_utterance * SAMPLE_RATE):
             events.extend(self._update())
@@ -295,6 +308,7 @@ class Streamer:
         self._buffer_start = self._consumed - self._buffer_samples
         self._pre_roll = np.zeros(0, dtype=np.float32)
         self._speech_samples = len(chunk)
+        self._speech_since_commit = len(chunk)
         self._silence = 0
         # Count the first update from an earlier start, so it comes after `first_update`.
         self._since_decode = len(chunk) + int((self.config.update_interval - self.config.first_update)
@@ -353,10 +367,24 @@ class Streamer:
         events.append(Partial(tuple(self._hypothesis), self.stream_time))
         return events
 
+    def _settle_at_pause(self) -> list[StreamEvent]:
+        """Commit everything said before a pause, decoded as carefully as an utterance's end."""
+        self._speech_since_commit = 0
+        settled = self._decode(final=True)
+        self._hypothesis = []
+        events: list[StreamEvent] = []
+        if settled:
+            events.append(self._commit(settled, end_of_utterance=False))
+        events.append(Partial((), self.stream_time))
+        return events
+
     def _end_utterance(self) -> list[StreamEvent]:
         cfg = self.config
         events: list[StreamEvent] = []
-        final = self._decode(final=True) if self._speech_samples >= cfg.min_utterance * SAMPLE_RATE else []
+        # Nothing said since a pause settled it all: the utterance just ends.
+        unsettled = not cfg.pause_commit or self._speech_since_commit > 0
+        final = self._decode(final=True) if (self._speech_samples >= cfg.min_utterance * SAMPLE_RATE
+                                             and unsettled) else []
         if final or self._committed_in_utterance():
             events.append(self._commit(final, end_of_utterance=True))
         self._in_utterance = False

@@ -44,7 +44,7 @@ def test_every_word_is_committed_once_in_order():
 
 def test_one_end_of_utterance_commit_per_utterance():
     audio, _ = speak([VOCAB[0:5], VOCAB[5:9], VOCAB[9:10]], VOCAB)
-    streamer, _ = make()
+    streamer, _ = make(pause_commit=0)  # the last words wait for the end, not a pause
     events = run(audio, streamer)
     ends = [e for e in events if isinstance(e, Commit) and e.end_of_utterance]
     assert len(ends) == 3
@@ -63,7 +63,7 @@ def test_utterance_ends_after_the_configured_silence():
 
 def test_commits_follow_two_agreeing_decodes_and_partials_come_first():
     audio, truth = speak([VOCAB[0:25]], VOCAB)
-    streamer, _ = make(update_interval=1.0)
+    streamer, _ = make(update_interval=1.0, pause_commit=0)  # agreement alone
     events = run(audio, streamer, block=0.032)
     first_seen: dict[str, float] = {}
     for e in events:
@@ -178,3 +178,38 @@ def test_a_phrase_repeated_into_the_silence_is_cut():
     assert [w.text for w in without_repetition(words)] == ["Left", "lower", "leg."]
     kept = [Word(t, i, i + 1, 1.0) for i, t in enumerate("nej nej hun vil ikke".split())]
     assert without_repetition(kept) == kept
+
+
+def test_a_pause_settles_what_was_said_before_it_and_the_utterance_goes_on():
+    # Two phrases 0.5 s apart: a pause (>= 0.4 s) but not the end of the utterance (0.7 s).
+    audio, truth = speak([VOCAB[0:4], VOCAB[4:8]], VOCAB, pause=0.5)
+    audio = np.concatenate([audio, np.zeros(2 * RATE, dtype=np.float32)])
+    streamer, _ = make()
+    events = run(audio, streamer, block=0.032)
+    assert committed(events) == VOCAB[0:8]
+    settled = next(e for e in events if isinstance(e, Commit) and e.words and e.words[-1].text == "ord3")
+    assert not settled.end_of_utterance
+    assert 0.4 <= settled.emitted_at - truth[3][2] <= 0.4 + 0.1  # at the pause, not after two updates
+    ends = [e for e in events if isinstance(e, Commit) and e.end_of_utterance]
+    assert len(ends) == 1  # one utterance for the interpreter: a command may span the pause
+    assert ends[0].words == ()  # everything was settled at the second pause already
+
+
+def test_after_a_settled_pause_a_single_short_word_is_still_committed():
+    audio, _ = speak([VOCAB[0:4], [VOCAB[4]]], VOCAB, pause=0.5)
+    audio = np.concatenate([audio, np.zeros(2 * RATE, dtype=np.float32)])
+    # The last word (0.3 s) is too short to settle at a pause; no update comes in between.
+    streamer, _ = make(min_utterance=0.5, update_interval=5.0)
+    events = run(audio, streamer, block=0.032)
+    assert committed(events) == VOCAB[0:5]
+    end = next(e for e in events if isinstance(e, Commit) and e.end_of_utterance)
+    assert [w.text for w in end.words] == [VOCAB[4]]
+
+
+def test_pause_commit_can_be_turned_off():
+    audio, truth = speak([VOCAB[0:4], VOCAB[4:8]], VOCAB, pause=0.5)
+    audio = np.concatenate([audio, np.zeros(2 * RATE, dtype=np.float32)])
+    streamer, _ = make(pause_commit=0, update_interval=5.0)
+    events = run(audio, streamer, block=0.032)
+    assert committed(events) == VOCAB[0:8]
+    assert [e.end_of_utterance for e in events if isinstance(e, Commit)] == [True]
