@@ -49,3 +49,21 @@ def test_an_output_in_a_missing_folder_is_a_clear_error(tmp_path):
     result = run_cli("transcribe", "-l", "en", "--layout", "soap", "-o", str(target), CLIP)
     assert result.returncode == 74
     assert f"{target}: cannot write the output: No such file or directory" in result.stderr
+
+
+def test_when_stdout_is_a_full_disk_listen_says_so_and_the_draft_brings_the_note_back(tmp_path):
+    drafts = tmp_path / "drafts"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "DICTATE_DRAFTS_DIR": str(drafts)}
+    with open("/dev/full", "w") as full:  # every write fails with ENOSPC
+        proc = subprocess.run([sys.executable, "-m", "dictate", "listen", "--input", str(DATA / "en_marker.wav"),
+                               "-l", "en", "--format", "text"], stdout=full, stderr=subprocess.PIPE, text=True,
+                              cwd=ROOT, timeout=300, env=env)
+    assert proc.returncode == 74, proc.stderr
+    assert "cannot write the note to standard output: No space left on device" in proc.stderr
+    assert "kalamazoo" not in proc.stderr.casefold()
+    assert len(list(drafts.glob("*.jsonl"))) == 1  # not delivered, so not retired
+
+    recovered = run_cli("listen", "--recover", "--format", "text", "-l", "en", env={"DICTATE_DRAFTS_DIR": str(drafts)})
+    assert recovered.returncode == 0, recovered.stderr
+    assert "kalamazoo" in recovered.stdout.casefold()
+    assert list(drafts.glob("*.jsonl")) == []
