@@ -26,6 +26,8 @@ log = logging.getLogger("dictate")
 FORMATS = ("text", "markdown", "json", "jsonl", "fhir")
 FORMAT_HELP = ("text: the note; markdown: the note with front matter; json: the note with words, timings and "
                "review flags; jsonl: the event stream ending with the note; fhir: an R4 document Bundle")
+KEEP_AUDIO_HELP = ("also store the dictated audio as a WAV file beside the drafts (mode 0600, purged with "
+                   "them); off by default: audio is never stored")
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -45,9 +47,6 @@ def _show_progress(progress) -> None:  # noqa: ANN001 - ProgressLine | None
     for handler in logging.getLogger("dictate").handlers:
         if isinstance(handler, _StderrHandler):
             handler.progress = progress
-
-KEEP_AUDIO_HELP = ("also store the dictated audio as a WAV file beside the drafts (mode 0600, purged with "
-                   "them); off by default: audio is never stored")
 
 
 def _setup_logging(verbosity: int) -> None:
@@ -161,10 +160,14 @@ def _record_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _note_renderer(args: argparse.Namespace):  # noqa: ANN202
-    """Note -> output text for --format text|markdown|json|fhir (jsonl is written as events)."""
+    """Note -> output text for --format; for jsonl, the finished note as one `note` event."""
+    if args.format == "jsonl":
+        from dictate.events import final_note
+
+        return final_note
     from dictate.render import render_note
 
-    fmt = "json" if args.format == "jsonl" else args.format
+    fmt = args.format
     pretty = bool(getattr(args, "pretty", False))
     subject, author = getattr(args, "subject", None), getattr(args, "author", None)
     if fmt == "fhir":
@@ -382,12 +385,8 @@ def _app(args: argparse.Namespace) -> int:
         return next((note for _, note in _restorable_drafts(store, settings, catalog)), None)
 
     label = args.input or (f"mic {args.device}" if args.device else "mic")
-    if args.format == "jsonl":
-        from dictate.events import final_note as render  # one `note` event per finished note
-    else:
-        render = _note_renderer(args)
     app = make_app(AppOptions(settings=settings, engine_factory=engine_factory, source_label=label,
-                              render=render, ui_language=args.ui_language, model_label=model.name,
+                              render=_note_renderer(args), ui_language=args.ui_language, model_label=model.name,
                               drafts=store, recover=recover))
     log.info("app started: %s, language %s, layout %s", "file" if args.input else "microphone",
              settings.language, settings.layout.id)
@@ -511,7 +510,6 @@ def _restorable_drafts(store, settings, catalog, oldest_first: bool = False):  #
 
 def _recover(args: argparse.Namespace) -> int:
     """`listen --recover`: print every unfinished draft as a note, then retire it."""
-    from dictate import events
     from dictate.drafts import DraftStore
 
     render = _note_renderer(args)
@@ -520,8 +518,7 @@ def _recover(args: argparse.Namespace) -> int:
     out = _Output(sys.stdout)
     recovered = 0
     for path, note in _restorable_drafts(store, settings, catalog, oldest_first=True):
-        text = events.final_note(note) if args.format == "jsonl" else render(note)
-        if not out.write(text):
+        if not out.write(render(note)):
             return ExitCode.OK  # the reader is gone: the rest stay as drafts
         store.retire(path)
         recovered += 1
@@ -629,7 +626,7 @@ def _listen(args: argparse.Namespace) -> int:
             log.info("audio kept: %s (%.1f s)", recorder.path, recorder.seconds)
         _emit_all(emit, events, session, session.finish())
         if jsonl:
-            emit(events.final_note(note))
+            emit(render(note))
             emit(events.session_end(reason, int(code)))
         elif not out.write(render(note)):
             raise _ReaderGone

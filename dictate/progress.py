@@ -7,6 +7,7 @@ counts, times and the file name being worked on.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Callable, TextIO
@@ -41,8 +42,6 @@ class ProgressLine:
     @staticmethod
     def wanted(stream: TextIO) -> bool:
         """A bar only on an interactive terminal that can redraw a line."""
-        import os
-
         try:
             return stream.isatty() and os.environ.get("TERM", "") != "dumb"
         except (AttributeError, ValueError):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Callable
 
 from dictate.note import Note, Section, Token
@@ -270,12 +271,6 @@ def to_json(note: Note, *, indent: int | None = None) -> str:
     return json.dumps(to_dict(note), ensure_ascii=False, indent=indent) + "\n"
 
 
-def _fhir(note: Note, *, subject: str | None = None, author: str | None = None, indent: int | None = 2) -> str:
-    from dictate.fhir import to_fhir  # imported here: dictate.fhir builds on this module
-
-    return to_fhir(note, subject=subject, author=author, indent=indent)
-
-
 def render_note(note: Note, fmt: str, *, subject: str | None = None, author: str | None = None,
                 pretty: bool = False) -> str:
     """The one entry point for every note format (NOTE_FORMATS).
@@ -291,14 +286,11 @@ def render_note(note: Note, fmt: str, *, subject: str | None = None, author: str
     if fmt == "json":
         return to_json(note, indent=indent)
     if fmt == "fhir":
-        return _fhir(note, subject=subject, author=author, indent=indent)
+        from dictate.fhir import to_fhir  # imported here: dictate.fhir builds on this module
+
+        return to_fhir(note, subject=subject, author=author, indent=indent)
     raise ValueError(f"unknown note format {fmt!r} (known: {', '.join(NOTE_FORMATS)})")
 
 
-#: Note -> text with each format's defaults (fhir: placeholders for subject and author, indented).
-RENDERERS: dict[str, Callable[[Note], str]] = {
-    "text": to_text,
-    "markdown": to_markdown,
-    "json": to_json,
-    "fhir": _fhir,
-}
+#: Note -> text with each format's defaults (fhir: placeholders for subject and author).
+RENDERERS: dict[str, Callable[[Note], str]] = {fmt: partial(render_note, fmt=fmt) for fmt in NOTE_FORMATS}
