@@ -213,3 +213,50 @@ def test_pause_commit_can_be_turned_off():
     events = run(audio, streamer, block=0.032)
     assert committed(events) == VOCAB[0:8]
     assert [e.end_of_utterance for e in events if isinstance(e, Commit)] == [True]
+
+
+def _update_times(fake_calls: list[tuple[float, bool]]) -> list[float]:
+    """Seconds of audio between consecutive updates (the buffer grows by that much)."""
+    updates = [seconds for seconds, final in fake_calls if not final]
+    return [round(b - a, 2) for a, b in zip(updates, updates[1:])]
+
+
+class Recording:
+    """Wraps a fake recogniser; records (audio seconds, final) and can make it fickle."""
+
+    def __init__(self, fake: FakeWhisper, fickle: bool = False) -> None:
+        self.fake, self.fickle, self.calls = fake, fickle, []
+
+    def __call__(self, audio: np.ndarray, prompt: str, final: bool = False) -> list[Word]:
+        self.calls.append((len(audio) / RATE, final))
+        words = self.fake(audio, prompt, final=final)
+        if self.fickle and not final and len(self.calls) % 2:
+            # Changes its mind about every word from one update to the next.
+            words = [Word(w.text + "x", w.start, w.end, w.probability) for w in words]
+        return words
+
+
+@pytest.mark.parametrize("fickle", [False, True])
+def test_updates_come_sooner_while_decodes_agree(fickle):
+    audio, _ = speak([VOCAB[0:20]], VOCAB)  # 8 s without a pause
+    recorder = Recording(FakeWhisper(VOCAB), fickle=fickle)
+    config = StreamConfig(pause_commit=0, update_interval=1.0, steady_interval=0.6, trim_at=30.0)
+    events = run(audio, Streamer(transcribe=recorder, vad=fake_vad, config=config), block=0.032)
+    assert committed(events) == VOCAB[0:20]
+    gaps = _update_times(recorder.calls)
+    if fickle:
+        # Nothing agrees, so nothing is committed early, and the rhythm stays at 1 s.
+        assert not any(isinstance(e, Commit) and e.words and not e.end_of_utterance for e in events)
+        assert gaps and all(abs(g - 1.0) < 0.05 for g in gaps)
+    else:
+        # The first update has nothing to agree with; after the second, the model is steady.
+        assert abs(gaps[0] - 1.0) < 0.05
+        assert len(gaps) > 5 and all(abs(g - 0.6) < 0.05 for g in gaps[1:])
+
+
+def test_steady_interval_can_be_turned_off():
+    audio, _ = speak([VOCAB[0:20]], VOCAB)
+    recorder = Recording(FakeWhisper(VOCAB))
+    config = StreamConfig(pause_commit=0, update_interval=1.0, steady_interval=0, trim_at=30.0)
+    run(audio, Streamer(transcribe=recorder, vad=fake_vad, config=config), block=0.032)
+    assert all(abs(g - 1.0) < 0.05 for g in _update_times(recorder.calls))
