@@ -117,10 +117,14 @@ def bounded_cost(clips, minutes, streamer_for, load_audio) -> None:
     language = max({c.language for c in clips}, key=lambda lang: sum(c.language == lang for c in clips))
     pieces, total, pause = [], 0, np.zeros(int(1.5 * 16_000), dtype=np.float32)
     cycle = [load_audio(c.audio).samples for c in clips if c.language == language]
+    rounds = []  # (start, end) in seconds of each complete pass through the clips
     while total < minutes * 60 * 16_000:
+        start = total
         for samples in cycle:
             pieces += [samples, pause]
             total += len(samples) + len(pause)
+        if total <= minutes * 60 * 16_000:
+            rounds.append((start / 16_000, total / 16_000))
     stream = np.concatenate(pieces)[: int(minutes * 60 * 16_000)]
     result = replay(stream, streamer_for(language))
     log = result.decode_log
@@ -142,6 +146,16 @@ def bounded_cost(clips, minutes, streamer_for, load_audio) -> None:
           f"ratio {per_audio_second(last) / per_audio_second(first):.2f}; "
           f"audio per update max {max(a for _, a, _ in log):.1f} s; compute "
           f"{result.cpu_seconds / result.audio_seconds:.2f} CPU s per audio s")
+    if len(rounds) >= 2:
+        # The same clips in the same order: the fairest first/last comparison, as it
+        # does not depend on which clips fall into a minute.
+        def in_round(bounds):
+            return [seconds for clock, _, seconds in log if bounds[0] <= clock < bounds[1]]
+
+        early, late = in_round(rounds[0]), in_round(rounds[-1])
+        print(f"same clips, first pass vs pass {len(rounds)} ({rounds[-1][0] / 60:.1f}-{rounds[-1][1] / 60:.1f} min): "
+              f"{len(early)} vs {len(late)} updates, decode {sum(early):.2f} s vs {sum(late):.2f} s, "
+              f"ratio {sum(late) / sum(early):.2f}")
 
 
 if __name__ == "__main__":

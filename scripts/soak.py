@@ -166,9 +166,12 @@ class Commands:
         return None
 
 
-def segments(clips: list[np.ndarray], total: int, rng: random.Random, commands: Commands
-             ) -> Iterator[tuple[np.ndarray, tuple[str, str] | None]]:
-    """Blocks of at most 0.1 s up to `total` samples; a command rides on the last block of a pause."""
+def segments(clips: list[np.ndarray], total: int, rng: random.Random, commands: Commands,
+             round_starts: list[float] | None = None) -> Iterator[tuple[np.ndarray, tuple[str, str] | None]]:
+    """Blocks of at most 0.1 s up to `total` samples; a command rides on the last block of a pause.
+
+    The stream time at which each round of clips begins is appended to `round_starts`.
+    """
     step = int(BLOCK * RATE)
     silence = np.zeros(step, dtype=np.float32)
     produced = 0
@@ -176,6 +179,8 @@ def segments(clips: list[np.ndarray], total: int, rng: random.Random, commands: 
         produced += step
         yield silence, None
     for n, index in enumerate(clip_order(len(clips), rng), start=1):
+        if round_starts is not None and n % len(clips) == 1 % len(clips):
+            round_starts.append(produced / RATE)
         audio = clips[index]
         for i in range(0, len(audio), step):
             block = audio[i:i + step][: total - produced]
@@ -334,7 +339,8 @@ def run(args: argparse.Namespace, drafts_dir: Path) -> int:
                     ends.append(word.end)
                     latency.append(clock - word.end)
 
-    for block, command in segments(audio, total, rng, commands):
+    round_starts: list[float] = []
+    for block, command in segments(audio, total, rng, commands, round_starts):
         fed += len(block)
         now[0] = fed / RATE
         clock = max(clock, now[0])
@@ -488,6 +494,17 @@ def run(args: argparse.Namespace, drafts_dir: Path) -> int:
           f"audio per decode max {dec_audio.max() if len(dec_audio) else 0:.1f} s")
     print(f"decode CPU per update (process CPU time) first {wlabel} {mean(dec_cpu[d_first]) * 1000:.1f} ms, "
           f"last {wlabel} {mean(dec_cpu[d_last]) * 1000:.1f} ms, ratio {cpu_ratio:.2f}")
+    # The first and the last complete round hold the same clips (in another order): the
+    # fairest before/after comparison, as it does not depend on which clips fall in a window.
+    rounds = [(a, b) for a, b in zip(round_starts, round_starts[1:]) if b <= audio_seconds]
+    same_clips = None
+    if len(rounds) >= 2:
+        def round_cost(bounds: tuple[float, float]) -> float:
+            return float(dec_s[(at >= bounds[0]) & (at < bounds[1])].sum())
+
+        same_clips = (round_cost(rounds[0]), round_cost(rounds[-1]), len(rounds))
+        print(f"same clips, decode time in round 1 vs round {same_clips[2]}: {same_clips[0]:.1f} s vs "
+              f"{same_clips[1]:.1f} s, ratio {ratio(same_clips[0], same_clips[1]):.2f}")
     print(f"interpreter + note + journal per event batch first {wlabel} {mean(b_s[b_at < window]) * 1000:.2f} ms, "
           f"last {wlabel} {mean(b_s[b_at >= audio_seconds - window]) * 1000:.2f} ms"
           + (f"; undo first {undo_costs[0][1] * 1000:.1f} ms, last {undo_costs[-1][1] * 1000:.1f} ms"
@@ -513,6 +530,9 @@ def run(args: argparse.Namespace, drafts_dir: Path) -> int:
             "latency_flat_met": bool(p50_ratio <= FLAT_TARGET and p90_ratio <= FLAT_TARGET),
             "decode_per_update_s": {"first": round(mean(dec_s[d_first]), 4), "last": round(mean(dec_s[d_last]), 4),
                                     "ratio": round(decode_ratio, 3)},
+            "same_clips_decode_s": ({"first_round": round(same_clips[0], 2), "last_round": round(same_clips[1], 2),
+                                     "rounds": same_clips[2], "ratio": round(ratio(same_clips[0], same_clips[1]), 3)}
+                                    if same_clips else None),
             "decode_cpu_per_update_s": {"first": round(mean(dec_cpu[d_first]), 4),
                                         "last": round(mean(dec_cpu[d_last]), 4), "ratio": round(cpu_ratio, 3)},
             "load_average": [round(load_start[0], 2), round(load_end[0], 2)],

@@ -37,5 +37,9 @@ def test_soak_fake_minute_reports_figures_and_replays_the_journal(tmp_path):
     assert len(figures["rss_mb_by_minute"]) == 2 and figures["rss_end_mb"] > 0
     assert figures["commit_latency_first"]["n"] > 0 and figures["commit_latency_last"]["n"] > 0
     assert figures["journal_bytes"] > 0
+    # Two clips a round: many rounds in a minute; the first and last are compared like for like.
+    same = figures["same_clips_decode_s"]
+    assert same["rounds"] >= 3 and same["first_round"] > 0 and same["last_round"] > 0
+    assert "same clips, decode time in round 1 vs round" in out
     # The journal went to a temporary drafts folder, removed afterwards.
     assert not list(scratch.iterdir())
