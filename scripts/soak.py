@@ -268,6 +268,18 @@ def run(args: argparse.Namespace, drafts_dir: Path) -> int:
     load_start = os.getloadavg()
 
     decode_log = {"at": array("d"), "audio": array("d"), "seconds": array("d"), "cpu": array("d")}
+
+    def reference_decode() -> float:
+        """The same clip decoded outside the stream (and off the clock): if this slows down
+        too, the machine did, not the pipeline."""
+        times = []
+        for _ in range(3):
+            began = time.perf_counter()
+            decoder.decode_chunk(audio[0], args.language, "", beam_size=live.beam_size)
+            times.append(time.perf_counter() - began)
+        return min(times)
+
+    reference = [reference_decode()]
     now = [0.0]  # stream time of the block being fed
 
     def timed(transcribe):
@@ -367,6 +379,8 @@ def run(args: argparse.Namespace, drafts_dir: Path) -> int:
                 command_cost.setdefault(kind, []).append((now[0], spent))
         while fed >= next_minute * 60 * RATE:
             rss.append(rss_mb())
+            if next_minute % 5 == 0:
+                reference.append(reference_decode())
             if next_minute % 5 == 0:
                 print(f"[soak] {next_minute}/{args.minutes:g} min, wall {(time.perf_counter() - wall0) / 60:.1f} min, "
                       f"RSS {rss[-1]:.0f} MB, clock behind audio {clock - now[0]:.2f} s, load {os.getloadavg()[0]:.2f}",
@@ -504,7 +518,11 @@ def run(args: argparse.Namespace, drafts_dir: Path) -> int:
 
         same_clips = (round_cost(rounds[0]), round_cost(rounds[-1]), len(rounds))
         print(f"same clips, decode time in round 1 vs round {same_clips[2]}: {same_clips[0]:.1f} s vs "
-              f"{same_clips[1]:.1f} s, ratio {ratio(same_clips[0], same_clips[1]):.2f}")
+              f"{same_clips[1]:.1f} s, ratio {ratio(same_clips[0], same_clips[1]):.2f}; by round: "
+              + " ".join(f"{round_cost(r):.1f}" for r in rounds))
+    print("reference decode (clip 1 alone, off the stream, at the start and every 5 min): "
+          + " ".join(f"{t * 1000:.0f}" for t in reference)
+          + f" ms, last/first {ratio(reference[0], reference[-1]):.2f}")
     print(f"interpreter + note + journal per event batch first {wlabel} {mean(b_s[b_at < window]) * 1000:.2f} ms, "
           f"last {wlabel} {mean(b_s[b_at >= audio_seconds - window]) * 1000:.2f} ms"
           + (f"; undo first {undo_costs[0][1] * 1000:.1f} ms, last {undo_costs[-1][1] * 1000:.1f} ms"
@@ -530,6 +548,7 @@ def run(args: argparse.Namespace, drafts_dir: Path) -> int:
             "latency_flat_met": bool(p50_ratio <= FLAT_TARGET and p90_ratio <= FLAT_TARGET),
             "decode_per_update_s": {"first": round(mean(dec_s[d_first]), 4), "last": round(mean(dec_s[d_last]), 4),
                                     "ratio": round(decode_ratio, 3)},
+            "reference_decode_s": [round(t, 4) for t in reference],
             "same_clips_decode_s": ({"first_round": round(same_clips[0], 2), "last_round": round(same_clips[1], 2),
                                      "rounds": same_clips[2], "ratio": round(ratio(same_clips[0], same_clips[1]), 3)}
                                     if same_clips else None),

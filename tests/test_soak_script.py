@@ -41,5 +41,6 @@ def test_soak_fake_minute_reports_figures_and_replays_the_journal(tmp_path):
     same = figures["same_clips_decode_s"]
     assert same["rounds"] >= 3 and same["first_round"] > 0 and same["last_round"] > 0
     assert "same clips, decode time in round 1 vs round" in out
+    assert len(figures["reference_decode_s"]) == 1 and figures["reference_decode_s"][0] > 0  # at the start
     # The journal went to a temporary drafts folder, removed afterwards.
     assert not list(scratch.iterdir())
