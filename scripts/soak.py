@@ -179,7 +179,7 @@ def segments(clips: list[np.ndarray], total: int, rng: random.Random, commands: 
         produced += step
         yield silence, None
     for n, index in enumerate(clip_order(len(clips), rng), start=1):
-        if round_starts is not None and n % len(clips) == 1 % len(clips):
+        if round_starts is not None and (n - 1) % len(clips) == 0:
             round_starts.append(produced / RATE)
         audio = clips[index]
         for i in range(0, len(audio), step):
@@ -381,7 +381,6 @@ def run(args: argparse.Namespace, drafts_dir: Path) -> int:
             rss.append(rss_mb())
             if next_minute % 5 == 0:
                 reference.append(reference_decode())
-            if next_minute % 5 == 0:
                 print(f"[soak] {next_minute}/{args.minutes:g} min, wall {(time.perf_counter() - wall0) / 60:.1f} min, "
                       f"RSS {rss[-1]:.0f} MB, clock behind audio {clock - now[0]:.2f} s, load {os.getloadavg()[0]:.2f}",
                       file=sys.stderr, flush=True)
