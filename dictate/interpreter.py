@@ -4,10 +4,16 @@
   they stand as words, except after an article ("et punktum"), where they are
   nouns.
 - Structural commands (auto-text, next/previous field, undo, end note) act only
-  when they are a whole utterance or a whole sentence of one, the way Dragon
-  separates commands by pauses: "hun har fortrudt" stays text.
-- A heading command ("overskrift ernæring") acts at the start of an utterance
-  or sentence, and may be followed by text in the same breath.
+  when they stand alone: a whole utterance, a whole sentence of one, or a stretch
+  between pauses, the way Dragon separates commands by pauses: "hun har fortrudt"
+  stays text.
+- A heading command ("overskrift ernæring") acts at the start of an utterance,
+  a sentence or a stretch after a pause, and may be followed by text in the same
+  breath.
+- The pause is what the speaker did; the recogniser's punctuation is a guess
+  ("this morning, heading nutrition." on one CPU, "this morning. Heading
+  nutrition." on another). So a gap of PAUSE seconds between two words' times
+  counts as a boundary too.
 - Auto-text triggers are fuzzy-matched (rapidfuzz); a trigger is inserted only
   when it scores above a threshold and beats every other auto-text by a
   margin. Near ties are offered as a choice, never inserted.
@@ -19,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
@@ -49,6 +55,10 @@ MAX_HEADING_WORDS = 6
 #: other auto-text by MARGIN; otherwise the candidates are offered as a choice.
 AUTOTEXT_THRESHOLD = 78.0
 AUTOTEXT_MARGIN = 8.0
+#: A gap between two words at least this long (s) is a pause: a command may start after it.
+#: Within ordinary sentences of the eval clips, gaps of 0.3 s and more come only at
+#: commas (4 of 334 word pairs); a nurse pauses about 0.4-1 s around a command.
+PAUSE = 0.3
 #: Abbreviations whose period does not end a sentence ("kl. 8").
 ABBREVIATIONS = frozenset({"kl", "ca", "evt", "pga", "mht", "inkl", "dvs", "fx", "bl.a", "dr", "mr", "mrs"})
 
@@ -115,6 +125,32 @@ def _tokens(utterance: Utterance) -> list[_Token]:
     return tokens
 
 
+def _pause_before(tokens: list[_Token], i: int) -> bool:
+    return i > 0 and tokens[i].word.start - tokens[i - 1].word.end >= PAUSE
+
+
+def _between_pauses(sentence: list[_Token]) -> list[list[_Token]]:
+    """The sentence cut at every pause: the stretches a command can stand alone in."""
+    stretches: list[list[_Token]] = [[]]
+    for i, token in enumerate(sentence):
+        if _pause_before(sentence, i):
+            stretches.append([])
+        stretches[-1].append(token)
+    return stretches
+
+
+def _close_before(command: Edit, edits: list[Edit]) -> None:
+    """The comma the recogniser wrote at the pause before a command was the pause.
+
+    A heading, an auto-text or the end of the note ends the sentence before it
+    ("this morning, | heading nutrition" reads "this morning."); before a field
+    move or an undo the comma just goes.
+    """
+    if edits and isinstance(edits[-1], AddWord) and edits[-1].text.endswith(","):
+        ending = "." if isinstance(command, (GoToSection, InsertAutoText, EndNote)) else ""
+        edits[-1] = replace(edits[-1], text=edits[-1].text[:-1] + ending)
+
+
 def _sentences(tokens: list[_Token]) -> list[list[_Token]]:
     sentences: list[list[_Token]] = [[]]
     for token in tokens:
@@ -162,14 +198,43 @@ class Interpreter:
         """The edits for one utterance, in order."""
         edits: list[Edit] = []
         for sentence in _sentences(_tokens(utterance)):
+            noticed = len(self.notices)
             command = self._whole_sentence_command(sentence)
-            if command is not None:
+            if command == [] and len(_between_pauses(sentence)) > 1:
+                # An auto-text command that matched nothing as a whole sentence may
+                # still be one stretch of it: "autotekst sårpleje ... venstre underben".
+                del self.notices[noticed:]
+                command = None
+            if command is None:
+                ended = self._stretch_commands(sentence, edits)
+            else:
                 edits += command
-                if any(isinstance(e, EndNote) for e in command):
-                    break  # what follows "afslut notat" is not part of the note
-                continue
-            edits += self._text(sentence)
+                ended = any(isinstance(e, EndNote) for e in command)
+            if ended:
+                break  # what follows "afslut notat" is not part of the note
         return edits
+
+    def _stretch_commands(self, sentence: list[_Token], edits: list[Edit]) -> bool:
+        """Text of the sentence, with the commands that stand alone between pauses acted on.
+
+        Appends to `edits`; True when the note was ended. Text keeps its whole
+        sentence around the commands, so numbers and marks read as before.
+        """
+        text: list[_Token] = []
+        for stretch in _between_pauses(sentence):
+            command = self._whole_sentence_command(stretch) if len(stretch) < len(sentence) else None
+            if command is None:
+                text += stretch
+                continue
+            edits += self._text(text)
+            text = []
+            if command:
+                _close_before(command[0], edits)
+            edits += command
+            if any(isinstance(e, EndNote) for e in command):
+                return True
+        edits += self._text(text)
+        return False
 
     # -- whole-sentence commands --------------------------------------------------
 
@@ -237,10 +302,12 @@ class Interpreter:
         i = 0
         sentence_start = True
         while i < len(tokens):
-            if sentence_start:
-                heading = self._match_heading(tokens, i)
+            if sentence_start or _pause_before(tokens, i):
+                # After a pause inside a sentence a heading must match; no notice if it does not.
+                heading = self._match_heading(tokens, i, quiet=not sentence_start)
                 if heading is not None:
                     key, i = heading
+                    _close_before(GoToSection(key), edits)
                     edits.append(GoToSection(key))
                     sentence_start = tokens[i - 1].ends_sentence or i >= len(tokens)
                     continue
@@ -318,14 +385,15 @@ class Interpreter:
                     best = (score, i + n)
         return best
 
-    def _match_heading(self, tokens: list[_Token], i: int) -> tuple[str, int] | None:
+    def _match_heading(self, tokens: list[_Token], i: int, quiet: bool = False) -> tuple[str, int] | None:
         keyword = self._match_keyword(tokens, i)
         if keyword is None:
             return None
         keyword_score, after_keyword = keyword
         strict = keyword_score >= KEYWORD_THRESHOLD
+        notify = strict and not quiet
         if tokens[after_keyword - 1].ends_sentence or after_keyword >= len(tokens):
-            if strict:
+            if notify:
                 self._notice(tokens[i].word.start, "heading_no_name", "a heading command without a heading name")
             return None
         best: tuple[float, int, str] | None = None
@@ -347,7 +415,7 @@ class Interpreter:
             if not (whole_sentence and best[0] >= LOOSE_HEADING_THRESHOLD):
                 return None  # a sentence that merely starts like a command: text
         if best is None:
-            if strict:
+            if notify:
                 self._notice(tokens[i].word.start, "heading_unknown",
                              f"a heading command that matches no heading in layout '{self.layout.id}'")
             return None

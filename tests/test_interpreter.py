@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from dictate.catalog import load_catalog
 from dictate.commands import load_commands
 from dictate.edits import AddMark, AddWord, GoToSection
 from dictate.interpreter import Interpreter
@@ -200,3 +201,81 @@ def test_a_sentence_that_only_starts_like_a_command_stays_text(spoken):
     note, notices = note_for(spoken, language="en")
     assert [s.key for s in note.filled_sections()] == ["general"]
     assert notices == []
+
+
+# -- pauses: what the speaker did, whatever punctuation the recogniser wrote ------------
+
+def paused(text: str, pause: float = 0.5) -> Utterance:
+    """Words 0.1 s apart; "|" is a pause of `pause` seconds."""
+    words, t = [], 0.0
+    for piece in text.split():
+        if piece == "|":
+            t += pause
+            continue
+        words.append(Word(text=piece, start=t, end=t + 0.3, probability=0.9))
+        t += 0.4
+    return Utterance(tuple(words))
+
+
+def paused_note(*texts: str, language: str = "da", pause: float = 0.5):
+    autotexts = load_catalog().autotexts_for(language)
+    settings = Settings(layout=load_layout("fsiii"), commands=load_commands(language), language=language,
+                        autotexts=autotexts)
+    return build_note([paused(t, pause) for t in texts], settings)
+
+
+def test_a_heading_after_a_pause_counts_even_after_a_comma():
+    """One CPU's recogniser wrote "this morning, heading nutrition." where another wrote a period."""
+    text = "The patient was well rested this morning, | heading nutrition. She ate porridge."
+    note, notices = paused_note(text, language="en")
+    # The comma was the recogniser's mark for the pause; the heading ends the sentence.
+    assert sections(note) == [("general", "The patient was well rested this morning."),
+                              ("I3", "She ate porridge.")]
+    assert notices == []
+
+
+def test_without_a_pause_a_heading_after_a_comma_stays_text():
+    note, _ = paused_note("Hun sov godt, overskrift ernæring og mad.")
+    assert [s.key for s in note.filled_sections()] == ["general"]
+
+
+def test_a_short_gap_is_not_a_pause():
+    note, _ = paused_note("Hun sov godt, | overskrift ernæring og mad.", pause=0.15)
+    assert [s.key for s in note.filled_sections()] == ["general"]
+
+
+@pytest.mark.parametrize("spoken, edit, before", [
+    ("Hun har det godt | næste felt", "NextField", "godt"),
+    ("Hun har det godt, | næste felt", "NextField", "godt"),  # the comma was the pause
+    ("Hun har det godt | slet det", "Undo", "godt"),
+    ("Hun har det godt, | afslut notat | det her hører ikke med", "EndNote", "godt."),
+])
+def test_a_command_between_pauses_acts_inside_a_sentence(spoken, edit, before):
+    settings = Settings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
+    edits = settings.interpreter().feed(paused(spoken))
+    kinds = [type(e).__name__ for e in edits]
+    assert kinds[:4] == ["AddWord"] * 4 and kinds[4] == edit
+    assert edits[3].text == before
+    if edit == "EndNote":
+        assert len(edits) == 5  # what follows the end of the note is not part of it
+
+
+@pytest.mark.parametrize("spoken", [
+    "Hun har | fortrudt at hun sagde nej",
+    "Vi ses | næste gang",
+    "Hun læste | overskriften på brevet",
+    "I read the heading | of the letter",
+])
+def test_ordinary_speech_with_pauses_never_triggers(spoken):
+    language = "en" if spoken.startswith("I ") else "da"
+    note, notices = paused_note(spoken, language=language)
+    assert [s.key for s in note.filled_sections()] == ["general"]
+    assert " ".join(spoken.replace("|", "").split()) in note.filled_sections()[0].text
+    assert notices == []
+
+
+def test_an_auto_text_command_before_a_pause_then_its_first_field():
+    note, notices = paused_note("autotekst sårpleje | venstre underben")
+    assert notices == []
+    skin = note.filled_sections()[0]
+    assert skin.key == "I4" and "venstre underben" in skin.text.casefold()
