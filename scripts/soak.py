@@ -548,7 +548,7 @@ def run(args: argparse.Namespace, drafts_dir: Path) -> int:
             "decode_per_update_s": {"first": round(mean(dec_s[d_first]), 4), "last": round(mean(dec_s[d_last]), 4),
                                     "ratio": round(decode_ratio, 3)},
             "reference_decode_s": [round(t, 4) for t in reference],
-            "same_clips_decode_s": ({"first_round": round(same_clips[0], 2), "last_round": round(same_clips[1], 2),
+            "same_clips_decode_s": ({"first_round": round(same_clips[0], 6), "last_round": round(same_clips[1], 6),
                                      "rounds": same_clips[2], "ratio": round(ratio(same_clips[0], same_clips[1]), 3)}
                                     if same_clips else None),
             "decode_cpu_per_update_s": {"first": round(mean(dec_cpu[d_first]), 4),

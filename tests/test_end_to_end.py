@@ -4,12 +4,16 @@ The English dictations (espeak-ng) check the whole path: spoken headings land
 in the right FSIII/SOAP sections in order, spoken punctuation becomes marks,
 and the content is there (word recall against the script, not exact strings).
 
-Danish is weaker, honestly: stock Whisper base hears espeak's Danish voice
-so badly that it judges it not to be speech. With Whisper's sampling fallback
-it used to produce a different garbled guess on every run; dictate decodes at
-temperature 0 only, so that clip now proves that what the model cannot hear is
-left out rather than guessed. Danish heading matching is proven by tests/test_interpreter.py on Whisper-like
-word sequences; Danish content is checked on one real NST recording.
+Danish is weaker, honestly: stock Whisper base hears espeak's Danish voice so
+badly that, depending on the CPU, it either judges it not to be speech or makes
+a garbled guess. That clip only shows that a recording gives the same note on
+every run (decoding at temperature 0). Danish heading matching is proven by
+tests/test_interpreter.py on Whisper-like word sequences; Danish content is
+checked on one real NST recording.
+
+The exact words differ between CPU kinds (MKL or not, AVX-512 or AVX2), so these
+tests assert what the product promises: sections, fields, digits, and word
+recall with a margin, never one machine's exact transcript.
 """
 
 from __future__ import annotations
@@ -90,22 +94,22 @@ def test_soap_dictation_in_markdown():
     assert recall(SCRIPTS["en_soap"]["text"], result.stdout, COMMAND_WORDS) >= 0.8
 
 
-def test_speech_the_model_cannot_hear_is_left_out_not_guessed(transcriber):
-    """espeak Danish is unintelligible to stock base; sampling used to invent a new guess each run."""
-    settings = Settings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
-    audio = load_audio(DATA / "da_dictation.wav")
-    assert audio.duration > 10
-    assert transcribe_audio(audio, transcriber, settings).note.is_empty
-
-
-@pytest.mark.parametrize("name, language", [("nst_danspeech_u0042008.wav", "da"), ("en_dictation.wav", "en")])
+@pytest.mark.parametrize("name, language", [
+    ("nst_danspeech_u0042008.wav", "da"), ("en_dictation.wav", "en"),
+    # espeak's Danish, which stock base can barely hear: where Whisper's sampling fallback
+    # would draw a new guess every run, decoding at temperature 0 gives the same note.
+    # (Whether it hears nothing or a wrong guess differs between CPU kinds.)
+    ("da_dictation.wav", "da"),
+])
 def test_the_same_recording_always_gives_the_same_note(transcriber, name, language):
     settings = Settings(layout=load_layout("fsiii"), commands=load_commands(language), language=language)
     audio = load_audio(DATA / name)
+    assert audio.duration > 5
     first, second = (transcribe_audio(audio, transcriber, settings).note for _ in range(2))
     words = [[(t.text, t.word) for t in s.words] for s in first.filled_sections()]
-    assert words and words[0]
     assert words == [[(t.text, t.word) for t in s.words] for s in second.filled_sections()]
+    if name != "da_dictation.wav":
+        assert words and words[0]
 
 
 def test_real_danish_speech(transcriber):
@@ -197,7 +201,7 @@ def test_stderr_never_carries_transcript_words(english_note):
 def test_an_auto_text_with_fields_dictated_end_to_end():
     """The real model on a synthetic dictation: "Auto text wound care", then a
     field, "Next field", a size in words, "Next field" twice (the cleansing
-    field takes its default)."""
+    field takes its default), then two of the wound fields' choices."""
     result = run_cli("transcribe", "--language", "en", "--format", "json", str(DATA / "en_autotext.wav"))
     assert result.returncode == 0, result.stderr
     note = json.loads(result.stdout)
@@ -206,11 +210,14 @@ def test_an_auto_text_with_fields_dictated_end_to_end():
     assert skin["heading"] == "Skin and mucous membranes" and skin["text"].startswith("Wound on ")
     fields = {f["name"]: f for f in skin["fields"]}
     assert "leg" in fields["sted"]["value"].lower() and fields["sted"]["how"] == "dictated"
-    assert fields["stoerrelse"]["value"] == "3 by 4"  # "three by four": numbers as digits
+    assert fields["stoerrelse"]["value"] == "5 by 6"  # "five by six": numbers as digits
     assert (fields["rensning"]["value"], fields["rensning"]["how"]) == ("saline 0.9 %", "default")
+    # Said as the choices; whatever letters the model gets wrong, the field holds the choice.
+    assert (fields["saarbund"]["value"], fields["saarbund"]["how"]) == ("black and necrotic", "choice")
+    assert (fields["saarkanter"]["value"], fields["saarkanter"]["how"]) == ("undermined", "choice")
     meta = note["metadata"]
     assert meta["templates"]["autotexts"] == [{"id": "saarpleje", "version": "1"}]
-    assert {f["name"] for f in meta["unfilled_fields"]} == {n for n, f in fields.items() if not f["filled"]}
+    assert {f["name"] for f in meta["unfilled_fields"]} == {"forbinding", "naeste_skift"}
     assert "[dressing]" in skin["text"]
 
 
