@@ -31,6 +31,36 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300)
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
+def _busy_loop() -> subprocess.Popen:
+    """Another process that keeps one core busy, as a loaded tablet would."""
+    return subprocess.Popen([sys.executable, "-c", "while True: pass"])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _whole_suite_under_load():
+    """DICTATE_TEST_LOAD=1: the whole suite runs with one core kept busy."""
+    if os.environ.get("DICTATE_TEST_LOAD") != "1":
+        yield
+        return
+    busy = _busy_loop()
+    yield
+    busy.kill()
+    busy.wait()
+
+
+@pytest.fixture(autouse=True)
+def _timing_tests_under_load(request):
+    """Tests marked `timing` (live replay, the app, the microphone, kills) always run
+    while one core is busy: they must hold on a loaded machine, not just an idle one."""
+    if request.node.get_closest_marker("timing") is None or os.environ.get("DICTATE_TEST_LOAD") == "1":
+        yield
+        return
+    busy = _busy_loop()
+    yield
+    busy.kill()
+    busy.wait()
+
+
 @pytest.fixture(scope="session")
 def model_info():
     from dictate.models import resolve_model

@@ -7,6 +7,8 @@ note is built by the real interpreter from the shipped Danish templates.
 
 from __future__ import annotations
 
+import pytest
+
 import asyncio
 from pathlib import Path
 import time
@@ -23,6 +25,8 @@ from dictate.render import RENDERERS
 from dictate.streamer import Streamer
 from dictate.ui.app import AppOptions, make_app
 from dictate.ui.engine import Engine
+
+pytestmark = pytest.mark.timing
 
 CATALOG = load_catalog()
 SETTINGS = Settings(layout=CATALOG.layouts["fsiii"], commands=CATALOG.commands["da"], language="da",

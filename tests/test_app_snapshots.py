@@ -8,9 +8,13 @@ review the SVGs in tests/__snapshots__/ before committing.
 
 from __future__ import annotations
 
+import pytest
+
 from test_app import fake_engine, options, wait_for
 
 from dictate.ui.app import make_app
+
+pytestmark = pytest.mark.timing
 
 DICTATION = [["Borgeren", "har", "ikke", "haft", "smerter."], ["Overskrift", "ernæring."],
              ["Hun", "har", "spist", "godt."], ["Autotekst", "sårpleje."], ["venstre", "hæl"]]

@@ -3,9 +3,13 @@ holds only the finished note, nothing of the interface."""
 
 from __future__ import annotations
 
+import pytest
+
 import sys
 
 from conftest import DATA, ROOT, Tmux, wait_for_file
+
+pytestmark = pytest.mark.timing
 
 
 def test_the_app_in_tmux_writes_only_the_note_to_stdout(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import stat
 import time
@@ -16,6 +18,8 @@ from dictate.drafts import DraftStore
 from dictate.keepaudio import AudioRecorder, audio_folder
 from dictate.streamer import Streamer
 from dictate.ui.engine import Engine
+
+pytestmark = pytest.mark.timing
 
 
 def read_wav(path) -> np.ndarray:  # noqa: ANN001

@@ -7,6 +7,8 @@ wherever the kill lands."""
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 import random
@@ -18,6 +20,8 @@ import time
 from conftest import DATA, ROOT, run_cli
 
 from dictate.drafts import committed_words
+
+pytestmark = pytest.mark.timing
 
 CLIP = str(DATA / "en_live.wav")
 

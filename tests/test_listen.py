@@ -26,6 +26,8 @@ from dictate.render import to_dict
 from dictate.words import Utterance, Word
 from wordrecall import recall
 
+pytestmark = pytest.mark.timing
+
 SCRIPTS = {d["id"]: d for d in yaml.safe_load((DATA / "dictations.yaml").read_text(encoding="utf-8"))}
 COMMAND_WORDS = {"heading", "period", "comma", "end", "note"}
 

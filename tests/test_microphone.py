@@ -25,6 +25,8 @@ from dictate.audio import load_audio
 from dictate.exit_codes import ExitCode
 from wordrecall import recall
 
+pytestmark = pytest.mark.timing
+
 ASOUNDRC = """pcm.!default {{
   type asym
   playback.pcm "null"

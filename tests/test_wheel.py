@@ -116,6 +116,7 @@ def test_transcribe_from_the_wheel(installed):
     assert (Path(installed["env"]["HOME"]) / ".cache" / "dictate").is_dir()
 
 
+@pytest.mark.timing
 def test_the_app_from_the_wheel_in_a_terminal(installed, tmp_path):
     out, rc = tmp_path / "note.txt", tmp_path / "rc"
     dictate = Path(installed["venv"]) / "bin" / "dictate"
