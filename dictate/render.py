@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Callable
 
@@ -89,9 +89,14 @@ def _section_review(section: Section, language: str) -> Iterator[ReviewItem]:
         if token.kind == "word":
             yield from word(token)
         elif token.slot is not None:
-            for inner in token.slot.tokens:
-                if inner.kind == "word":
-                    yield from word(inner)
+            inner = [item for t in token.slot.tokens if t.kind == "word" for item in word(t)]
+            if token.slot.how == "choice" and inner:
+                # The field shows the choice the words were snapped to, not the words:
+                # that is what to look at again ("black and necrotic", heard "black and Democratic").
+                first = min(inner, key=lambda item: REVIEW_KINDS.index(item.kind))
+                yield replace(first, text=token.slot.value or first.text)
+            else:
+                yield from inner
             if not token.slot.filled:
                 yield ReviewItem(kind="unfilled_field", section=section.key, heading=section.heading,
                                  text=token.slot.label, autotext=token.slot.autotext, field=token.slot.name)

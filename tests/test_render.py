@@ -203,3 +203,23 @@ def test_render_note_json_and_fhir_indent_only_when_pretty():
     assert render_note(note, "fhir").count("\n") == 1 and render_note(note, "fhir", pretty=True).count("\n") > 10
     with pytest.raises(ValueError, match="unknown note format"):
         render_note(note, "docx")
+
+
+def test_a_field_snapped_to_a_choice_is_reviewed_as_the_choice_the_note_shows():
+    """Words heard uncertainly and snapped to a field's choice: the review names what the
+    nurse reads in the note ("gul og belagt"), not the words the model heard."""
+    from dictate.catalog import load_catalog
+
+    def utt(text, start, probability=0.95):
+        return Utterance(tuple(Word(w, start + i * 0.5, start + i * 0.5 + 0.4, probability)
+                               for i, w in enumerate(text.split())))
+    catalog = load_catalog()
+    settings = Settings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da",
+                        autotexts=catalog.autotexts_for("da"))
+    spoken = [utt("Autotekst sårpleje.", 0), utt("venstre hæl", 3), utt("Næste felt.", 6), utt("Næste felt.", 9),
+              utt("Næste felt.", 12), utt("gul og belakt", 15, probability=0.3), utt("Næste felt.", 18)]
+    note, _ = build_note(spoken, settings)
+    slot = next(t.slot for t in note.sections["I4"].tokens if t.slot is not None and t.slot.name == "saarbund")
+    assert (slot.value, slot.how) == ("gul og belagt", "choice")
+    items = [i for i in review_items(note) if i.kind != "unfilled_field"]
+    assert [(i.kind, i.text) for i in items] == [("uncertain", "gul og belagt")]
