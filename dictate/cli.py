@@ -162,17 +162,17 @@ def _record_options(parser: argparse.ArgumentParser) -> None:
 def _note_renderer(args: argparse.Namespace):  # noqa: ANN202
     """Note -> output text for --format; for jsonl, the finished note as one `note` event."""
     if args.format == "jsonl":
-        from dictate.events import final_note
+        from dictate.output.events import final_note
 
         return final_note
-    from dictate.render import render_note
+    from dictate.output.render import render_note
 
     fmt = args.format
     pretty = bool(getattr(args, "pretty", False))
     subject, author = getattr(args, "subject", None), getattr(args, "author", None)
     if fmt == "fhir":
         # Checked now, before any audio is decoded: a mistyped --subject must not cost a dictation.
-        from dictate.fhir import check_reference
+        from dictate.output.fhir import check_reference
 
         for option, value in (("--subject", subject), ("--author", author)):
             if value is not None:
@@ -277,7 +277,7 @@ def _output(args: argparse.Namespace) -> _Output | _FileOutput:
 
 def _load_templates(args: argparse.Namespace):  # noqa: ANN202
     """The catalog in use; broken files are reported and skipped, the rest loads."""
-    from dictate.catalog import load_catalog
+    from dictate.catalog.loader import load_catalog
 
     catalog = load_catalog(Path(args.templates) if args.templates else None)
     for problem in catalog.problems:
@@ -293,11 +293,11 @@ def _settings(args: argparse.Namespace):  # noqa: ANN202
 
     Quick enough for the app to call before it opens. Raises DictateError.
     """
-    from dictate.commands import CommandSet
-    from dictate.layouts import load_layout
-    from dictate.models import resolve_model
-    from dictate.note import ModelRef
-    from dictate.pipeline import Settings
+    from dictate.catalog.commands import CommandSet
+    from dictate.catalog.layouts import load_layout
+    from dictate.speech.models import resolve_model
+    from dictate.notes.note import ModelRef
+    from dictate.notes.pipeline import Settings
 
     language = args.language.strip().lower()
     catalog = _load_templates(args)
@@ -320,8 +320,8 @@ def _settings(args: argparse.Namespace):  # noqa: ANN202
 
 def _load_model(args: argparse.Namespace, settings, model, catalog, beam_size: int = 5):  # noqa: ANN001, ANN202
     """The transcriber and the hints for it. Raises DictateError."""
-    from dictate.prompt import build_hotwords
-    from dictate.whisper import DecodeOptions, WhisperTranscriber
+    from dictate.speech.hotwords import build_hotwords
+    from dictate.speech.whisper import DecodeOptions, WhisperTranscriber
 
     language = settings.language
     started = time.perf_counter()
@@ -348,10 +348,10 @@ def _prepare(args: argparse.Namespace, beam_size: int = 5):  # noqa: ANN202
 
 def _app(args: argparse.Namespace) -> int:
     """The terminal app. Logs go to a file while it runs; finished notes go to stdout after."""
-    from dictate.live import LiveSettings, make_streamer
-    from dictate.sources import FileSource
+    from dictate.speech.live import LiveSettings, make_streamer
+    from dictate.audio.sources import FileSource
     from dictate.ui.app import AppOptions, make_app
-    from dictate.ui.engine import Engine
+    from dictate.runtime.engine import Engine
 
     out = _output(args)  # stdout is taken before the app owns the terminal
     settings, model, catalog = _settings(args)
@@ -361,7 +361,7 @@ def _app(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         transcriber, hotwords = _load_model(args, settings, model, catalog)
         log.info("app: model %s loaded in %.1f s", model.name, time.perf_counter() - started)
-        from dictate.whisper import StreamingVad
+        from dictate.speech.whisper import StreamingVad
 
         live = LiveSettings(hotwords=(lambda: hotwords) if hotwords else None)
         streamer = make_streamer(transcriber, settings.language, live, vad=StreamingVad())
@@ -369,11 +369,11 @@ def _app(args: argparse.Namespace) -> int:
         if args.input:
             return Engine(FileSource(Path(args.input), realtime=not args.fast), streamer, live_source=False,
                           recorder=recorder)
-        from dictate.microphone import MicrophoneSource
+        from dictate.audio.microphone import MicrophoneSource
 
         return Engine(MicrophoneSource(device=args.device), streamer, live_source=True, recorder=recorder)
 
-    from dictate.drafts import DraftStore
+    from dictate.notes.drafts import DraftStore
 
     store = DraftStore.default()
     purged = store.purge()
@@ -420,9 +420,9 @@ def _log_to_file() -> None:
 
 
 def _transcribe(args: argparse.Namespace) -> int:
-    from dictate.audio import load_audio
-    from dictate.pipeline import transcribe_audio
-    from dictate.progress import ProgressLine
+    from dictate.audio.decode import load_audio
+    from dictate.notes.pipeline import transcribe_audio
+    from dictate.output.progress import ProgressLine
 
     render = _note_renderer(args)
     settings, transcriber, hotwords = _prepare(args, beam_size=args.beam_size)
@@ -482,8 +482,8 @@ def _transcribe(args: argparse.Namespace) -> int:
 
 def _transcript_events(result, name: str) -> str:  # noqa: ANN001 - pipeline.Result
     """One recording as the event stream `listen` writes: start, a commit per utterance, notices, note, end."""
-    from dictate import events
-    from dictate.streamer import Commit
+    from dictate.output import events
+    from dictate.speech.streamer import Commit
 
     timed = [(u.words[0].start, events.stream_event(Commit(words=u.words, end_of_utterance=True,
                                                          emitted_at=u.words[-1].end)))
@@ -497,7 +497,7 @@ def _transcript_events(result, name: str) -> str:  # noqa: ANN001 - pipeline.Res
 
 def _restorable_drafts(store, settings, catalog, oldest_first: bool = False):  # noqa: ANN001, ANN202
     """(path, note) for each unfinished draft that replays; the others are named in a warning."""
-    from dictate.drafts import restore_note
+    from dictate.notes.drafts import restore_note
 
     paths = store.unfinished()
     for path in reversed(paths) if oldest_first else paths:
@@ -510,7 +510,7 @@ def _restorable_drafts(store, settings, catalog, oldest_first: bool = False):  #
 
 def _recover(args: argparse.Namespace) -> int:
     """`listen --recover`: print every unfinished draft as a note, then retire it."""
-    from dictate.drafts import DraftStore
+    from dictate.notes.drafts import DraftStore
 
     render = _note_renderer(args)
     settings, _, catalog = _settings(args)
@@ -532,10 +532,10 @@ def _listen(args: argparse.Namespace) -> int:
     if args.recover:
         return _recover(args)
 
-    from dictate import events
-    from dictate.live import LiveSettings, make_streamer
-    from dictate.session import LiveSession
-    from dictate.sources import FileSource, SourceStatus
+    from dictate.output import events
+    from dictate.speech.live import LiveSettings, make_streamer
+    from dictate.notes.session import LiveSession
+    from dictate.audio.sources import FileSource, SourceStatus
 
     render = _note_renderer(args)
     out = _Output(sys.stdout)
@@ -568,12 +568,12 @@ def _listen(args: argparse.Namespace) -> int:
     if args.input:
         source = FileSource(Path(args.input), realtime=args.realtime)
     else:
-        from dictate.microphone import MicrophoneSource
+        from dictate.audio.microphone import MicrophoneSource
 
         source = MicrophoneSource(device=args.device, on_status=on_status)
     settings, transcriber, hotwords = _prepare(args)
-    from dictate.drafts import DraftStore
-    from dictate.whisper import StreamingVad
+    from dictate.notes.drafts import DraftStore
+    from dictate.speech.whisper import StreamingVad
 
     note = settings.new_note(source.description.get("path") or source.description.get("device"))
     live = LiveSettings(hotwords=(lambda: hotwords) if hotwords else None)
@@ -643,8 +643,8 @@ def _keep_audio(args: argparse.Namespace, store, name: str | None):  # noqa: ANN
     """An AudioRecorder beside the drafts with --keep-audio, else None (audio is never stored)."""
     if not getattr(args, "keep_audio", False):
         return None
-    from dictate.drafts import retention_days
-    from dictate.keepaudio import AudioRecorder
+    from dictate.notes.drafts import retention_days
+    from dictate.audio.recorder import AudioRecorder
 
     recorder = AudioRecorder.for_session(store.directory, name)
     log.info("keeping the audio in %s (removed with the drafts after %g days)", recorder.path, retention_days())
@@ -664,7 +664,7 @@ def _emit_all(emit, events, session, stream_events) -> None:  # noqa: ANN001
 
 
 def _templates(args: argparse.Namespace) -> int:
-    from dictate.catalog import load_catalog
+    from dictate.catalog.loader import load_catalog
 
     catalog = load_catalog(Path(args.directory) if args.directory else None)
     if args.templates_command == "check":
@@ -702,7 +702,7 @@ def _templates(args: argparse.Namespace) -> int:
 
 
 def _devices(args: argparse.Namespace) -> int:
-    from dictate.microphone import input_devices
+    from dictate.audio.microphone import input_devices
 
     for device in input_devices():
         mark = "*" if device.is_default else " "
@@ -712,7 +712,7 @@ def _devices(args: argparse.Namespace) -> int:
 
 
 def _models(args: argparse.Namespace) -> int:
-    from dictate.models import EMBEDDED_LABEL, EMBEDDED_NAME, check_model_dir
+    from dictate.speech.models import EMBEDDED_LABEL, EMBEDDED_NAME, check_model_dir
     from dictate.paths import model_search_dirs
 
     print(f"{EMBEDDED_NAME}\t(embedded {EMBEDDED_LABEL}, int8)")

@@ -38,10 +38,10 @@ def pct(values: list[float], q: float) -> float:
 def one_run(args: argparse.Namespace) -> dict[str, float | list[float]]:
     began = time.perf_counter()  # the first run also pays for importing dictate, Textual and the model code
     from dictate import cli
-    from dictate.live import make_streamer
-    from dictate.sources import FileSource
+    from dictate.speech.live import make_streamer
+    from dictate.audio.sources import FileSource
     from dictate.ui.app import AppOptions, make_app
-    from dictate.ui.engine import Engine
+    from dictate.runtime.engine import Engine
 
     cli_args = Namespace(language="da", layout="fsiii", model=args.model, templates=None, no_vocabulary=False,
                          hints=False)
@@ -49,7 +49,7 @@ def one_run(args: argparse.Namespace) -> dict[str, float | list[float]]:
 
     def engine() -> Engine:
         transcriber, _ = cli._load_model(cli_args, settings, model, catalog)
-        from dictate.whisper import StreamingVad
+        from dictate.speech.whisper import StreamingVad
 
         # The clip three times over: enough decoding to keep the cores busy.
         streamer = make_streamer(transcriber, "da", vad=StreamingVad())

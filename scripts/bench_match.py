@@ -22,10 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from dictate.autotexts import AutoText, FieldDef, Piece  # noqa: E402
-from dictate.catalog import load_catalog  # noqa: E402
-from dictate.correction import Corrector  # noqa: E402
-from dictate.interpreter import Interpreter  # noqa: E402
+from dictate.catalog.autotexts import AutoText, FieldDef, Piece  # noqa: E402
+from dictate.catalog.loader import load_catalog  # noqa: E402
+from dictate.interpret.correction import Corrector  # noqa: E402
+from dictate.interpret.interpreter import Interpreter  # noqa: E402
 from dictate.words import Utterance, Word  # noqa: E402
 from evallib import machine  # noqa: E402
 

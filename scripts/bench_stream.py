@@ -44,10 +44,10 @@ def main() -> int:
                         help="override a StreamConfig field, e.g. --set end_silence=0.6 (repeatable)")
     args = parser.parse_args()
 
-    from dictate.audio import load_audio
-    from dictate.live import LiveSettings, make_streamer
-    from dictate.models import resolve_model
-    from dictate.whisper import StreamingVad, WhisperTranscriber
+    from dictate.audio.decode import load_audio
+    from dictate.speech.live import LiveSettings, make_streamer
+    from dictate.speech.models import resolve_model
+    from dictate.speech.whisper import StreamingVad, WhisperTranscriber
 
     clips = load_clips(args.source)
     if not clips:

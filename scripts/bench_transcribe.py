@@ -74,9 +74,9 @@ def main() -> int:
 
     import jiwer
 
-    from dictate.audio import load_audio
-    from dictate.models import resolve_model
-    from dictate.whisper import DecodeOptions, WhisperTranscriber
+    from dictate.audio.decode import load_audio
+    from dictate.speech.models import resolve_model
+    from dictate.speech.whisper import DecodeOptions, WhisperTranscriber
 
     items = clips(args.folder)
     if not items:
@@ -95,8 +95,8 @@ def main() -> int:
 
     hints: dict[str, str | None] = defaultdict(lambda: None)
     if args.hints:
-        from dictate.catalog import load_catalog
-        from dictate.prompt import build_hotwords
+        from dictate.catalog.loader import load_catalog
+        from dictate.speech.hotwords import build_hotwords
 
         catalog = load_catalog()
         for language in {item[0] for item in items}:

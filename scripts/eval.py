@@ -33,10 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--language", help="only clips in this language")
     args = parser.parse_args(argv)
 
-    from dictate.audio import load_audio
-    from dictate.live import make_streamer
-    from dictate.models import resolve_model
-    from dictate.whisper import StreamingVad, WhisperTranscriber
+    from dictate.audio.decode import load_audio
+    from dictate.speech.live import make_streamer
+    from dictate.speech.models import resolve_model
+    from dictate.speech.whisper import StreamingVad, WhisperTranscriber
 
     clips = [c for c in load_clips(args.source) if not args.language or c.language == args.language]
     if not clips:

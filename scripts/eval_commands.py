@@ -23,11 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dictate.catalog import Catalog, load_catalog  # noqa: E402
-from dictate.edits import EndNote, GoToSection, InsertAutoText, NextField, PreviousField, Undo  # noqa: E402
-from dictate.interpreter import Interpreter  # noqa: E402
+from dictate.catalog.loader import Catalog, load_catalog  # noqa: E402
+from dictate.interpret.edits import EndNote, GoToSection, InsertAutoText, NextField, PreviousField, Undo  # noqa: E402
+from dictate.interpret.interpreter import Interpreter  # noqa: E402
 from dictate.words import Utterance, Word  # noqa: E402
-from dictate.yamlfile import load_yaml  # noqa: E402
+from dictate.catalog.yamlfile import load_yaml  # noqa: E402
 
 TARGET_PRECISION = 0.98
 TARGET_RECALL = 0.95
@@ -38,7 +38,7 @@ def utterance(text: str) -> Utterance:
 
 
 def interpreter(catalog: Catalog, language: str, correct: bool = False) -> Interpreter:
-    from dictate.correction import Corrector
+    from dictate.interpret.correction import Corrector
 
     return Interpreter(layout=catalog.layouts["fsiii"], commands=catalog.commands[language], language=language,
                        autotexts=catalog.autotexts_for(language),

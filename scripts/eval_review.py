@@ -37,10 +37,10 @@ def main(argv: list[str] | None = None) -> int:
 
     import jiwer
 
-    from dictate import review
-    from dictate.audio import load_audio
-    from dictate.models import resolve_model
-    from dictate.whisper import WhisperTranscriber
+    from dictate.notes import review
+    from dictate.audio.decode import load_audio
+    from dictate.speech.models import resolve_model
+    from dictate.speech.whisper import WhisperTranscriber
 
     if args.threshold is not None:
         review.CONFIDENCE_THRESHOLD = args.threshold

@@ -86,7 +86,7 @@ class Replay:
 def replay(samples: np.ndarray, make_streamer, block: float = 0.1) -> Replay:
     """Feed audio as if live. The clock waits for audio to arrive and is charged the real
     time each feed takes, like a single-threaded live loop on this machine."""
-    from dictate.streamer import Commit
+    from dictate.speech.streamer import Commit
 
     out = Replay(audio_seconds=len(samples) / 16_000)
     clock = [0.0]

@@ -38,7 +38,7 @@ def write_wav(path: Path, samples: np.ndarray) -> None:
 
 def speak(text: str, voice: str, speed: int) -> np.ndarray:
     sys.path.insert(0, str(ROOT))
-    from dictate.audio import load_audio  # resample espeak's 22.05 kHz with the app's own decoder
+    from dictate.audio.decode import load_audio  # resample espeak's 22.05 kHz with the app's own decoder
 
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw.wav"

@@ -22,11 +22,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from streaming_fakes import FakeWhisper, fake_vad, speak  # noqa: E402
 
-from dictate.catalog import load_catalog  # noqa: E402
-from dictate.pipeline import Settings  # noqa: E402
-from dictate.streamer import Streamer  # noqa: E402
+from dictate.catalog.loader import load_catalog  # noqa: E402
+from dictate.notes.pipeline import Settings  # noqa: E402
+from dictate.speech.streamer import Streamer  # noqa: E402
 from dictate.ui.app import AppOptions, make_app  # noqa: E402
-from dictate.ui.engine import Engine  # noqa: E402
+from dictate.runtime.engine import Engine  # noqa: E402
 
 SCRIPT = [["Borgeren", "har", "sovet", "godt", "og", "har", "ikke", "haft", "smerter."],
           ["Overskrift", "ernæring."], ["Hun", "har", "drukket", "1,5", "l", "væske."],

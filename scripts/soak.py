@@ -225,13 +225,14 @@ def main() -> int:
 
 
 def run(args: argparse.Namespace, drafts_dir: Path) -> int:
-    from dictate import cli, events
-    from dictate.audio import load_audio
-    from dictate.drafts import DraftStore, restore_note
-    from dictate.live import LiveSettings, make_streamer
-    from dictate.render import to_dict, to_text
-    from dictate.session import LiveSession
-    from dictate.streamer import Commit
+    from dictate import cli
+    from dictate.output import events
+    from dictate.audio.decode import load_audio
+    from dictate.notes.drafts import DraftStore, restore_note
+    from dictate.speech.live import LiveSettings, make_streamer
+    from dictate.output.render import to_dict, to_text
+    from dictate.notes.session import LiveSession
+    from dictate.speech.streamer import Commit
     from dictate.words import Word
 
     wall0 = time.perf_counter()
@@ -251,7 +252,7 @@ def run(args: argparse.Namespace, drafts_dir: Path) -> int:
         hotwords = None
         engine = f"fake recogniser and VAD ({len(vocabulary)} words)"
     else:
-        from dictate.whisper import StreamingVad
+        from dictate.speech.whisper import StreamingVad
 
         decoder, hotwords = cli._load_model(listen_args, settings, model, catalog)
         audio = [load_audio(c.audio).samples for c in clips]

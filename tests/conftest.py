@@ -63,14 +63,14 @@ def _timing_tests_under_load(request):
 
 @pytest.fixture(scope="session")
 def model_info():
-    from dictate.models import resolve_model
+    from dictate.speech.models import resolve_model
 
     return resolve_model("base")
 
 
 @pytest.fixture(scope="session")
 def transcriber(model_info):
-    from dictate.whisper import WhisperTranscriber
+    from dictate.speech.whisper import WhisperTranscriber
 
     return WhisperTranscriber(model_info)
 

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from streaming_fakes import FakeWhisper, fake_vad, speak
 
-from dictate.catalog import load_catalog
+from dictate.catalog.loader import load_catalog
 from dictate.errors import AudioError
-from dictate.pipeline import Settings
-from dictate.render import RENDERERS
-from dictate.streamer import Streamer
+from dictate.notes.pipeline import Settings
+from dictate.output.render import RENDERERS
+from dictate.speech.streamer import Streamer
 from dictate.ui.app import AppOptions, make_app
-from dictate.ui.engine import Engine
+from dictate.runtime.engine import Engine
 
 pytestmark = pytest.mark.timing
 
@@ -238,9 +238,9 @@ def test_the_real_model_replaying_a_live_dictation(transcriber):
     finishing the note, which then waits for the app to exit."""
     from conftest import DATA
 
-    from dictate.live import make_streamer
-    from dictate.sources import FileSource
-    from dictate.whisper import StreamingVad
+    from dictate.speech.live import make_streamer
+    from dictate.audio.sources import FileSource
+    from dictate.speech.whisper import StreamingVad
 
     english = Settings(layout=CATALOG.layouts["fsiii"], commands=CATALOG.commands["en"], language="en",
                        autotexts=CATALOG.autotexts_for("en"))
@@ -336,7 +336,7 @@ def test_editing_a_section_by_keyboard_keeps_the_structure_and_can_be_undone():
 def test_an_unfinished_draft_is_offered_on_start():
     from dataclasses import replace
 
-    from dictate.pipeline import build_note
+    from dictate.notes.pipeline import build_note
     from test_interpreter import utt
 
     draft, _ = build_note([utt("Borgeren var træt."), utt("Overskrift søvn."), utt("Hun sov uroligt.")], SETTINGS)
@@ -361,8 +361,8 @@ def test_an_unfinished_draft_is_offered_on_start():
 def test_every_commit_is_saved_as_a_draft_and_the_status_bar_says_so(tmp_path):
     from dataclasses import replace
 
-    from dictate.drafts import DraftStore, restore_note
-    from dictate.render import to_text
+    from dictate.notes.drafts import DraftStore, restore_note
+    from dictate.output.render import to_text
 
     store = DraftStore(tmp_path / "drafts")
     engine, _ = fake_engine(script=SCRIPT[:3])

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from conftest import DATA
-from dictate.audio import SAMPLE_RATE, load_audio
+from dictate.audio import SAMPLE_RATE
+from dictate.audio.decode import load_audio
 from dictate.errors import AudioError
 from dictate.exit_codes import ExitCode
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dictate.catalog import load_catalog
+from dictate.catalog.loader import load_catalog
 from dictate.paths import templates_dir
 from tests.conftest import run_cli
 

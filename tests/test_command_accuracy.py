@@ -8,7 +8,7 @@ import sys
 
 from conftest import DATA, ROOT
 
-from dictate.catalog import load_catalog
+from dictate.catalog.loader import load_catalog
 
 spec = importlib.util.spec_from_file_location("eval_commands", ROOT / "scripts" / "eval_commands.py")
 eval_commands = importlib.util.module_from_spec(spec)

@@ -15,7 +15,7 @@ import dictate
 
 #: Edges that may import heavy libraries (lazily) and views on top of the core
 #: (the terminal app, dictate.ui, is a view).
-EDGES = {"dictate.whisper", "dictate.cli", "dictate.__main__"}
+EDGES = {"dictate.speech.whisper", "dictate.cli", "dictate.__main__"}
 BLOCKED = ("textual", "sounddevice", "faster_whisper", "ctranslate2", "av")
 
 PROBE = """
@@ -42,8 +42,8 @@ def core_modules() -> list[str]:
 
 def test_core_imports_without_heavy_libraries():
     modules = core_modules()
-    assert {"dictate.note", "dictate.interpreter", "dictate.render", "dictate.models",
-            "dictate.audio", "dictate.pipeline", "dictate.layouts"} <= set(modules)
+    assert {"dictate.notes.note", "dictate.interpret.interpreter", "dictate.output.render", "dictate.speech.models",
+            "dictate.audio.decode", "dictate.notes.pipeline", "dictate.catalog.layouts"} <= set(modules)
     result = subprocess.run([sys.executable, "-c", PROBE.format(blocked=BLOCKED, modules=modules)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
@@ -52,14 +52,14 @@ def test_core_imports_without_heavy_libraries():
 
 def test_the_probe_can_fail():
     """The same probe reports a core module that imports a blocked library."""
-    result = subprocess.run([sys.executable, "-c", PROBE.format(blocked=BLOCKED, modules=["dictate.whisper"])],
+    result = subprocess.run([sys.executable, "-c", PROBE.format(blocked=BLOCKED, modules=["dictate.speech.whisper"])],
                             capture_output=True, text=True)
-    # dictate.whisper imports faster_whisper only inside the transcriber, so importing the
+    # dictate.speech.whisper imports faster_whisper only inside the transcriber, so importing the
     # module itself is fine; constructing a transcriber is what needs it.
     assert result.returncode == 0
-    code = PROBE.format(blocked=BLOCKED, modules=["dictate.whisper"]) + (
-        "\nfrom dictate.whisper import WhisperTranscriber\n"
-        "from dictate.models import ModelInfo\n"
+    code = PROBE.format(blocked=BLOCKED, modules=["dictate.speech.whisper"]) + (
+        "\nfrom dictate.speech.whisper import WhisperTranscriber\n"
+        "from dictate.speech.models import ModelInfo\n"
         "WhisperTranscriber(ModelInfo('x', __import__('pathlib').Path('.'), ''))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode != 0 and "blocked module faster_whisper" in result.stderr

@@ -10,7 +10,7 @@ import re
 from conftest import DATA, run_cli
 from test_audio import encode
 
-from dictate.audio import load_audio
+from dictate.audio.decode import load_audio
 
 
 def corrupt_files(folder) -> list:  # noqa: ANN001

@@ -8,13 +8,13 @@ import stat
 
 import pytest
 
-from dictate.catalog import load_catalog
-from dictate.drafts import DraftStore, read_journal, restore_note
-from dictate.edits import NextField, ReplaceText, Undo
-from dictate.pipeline import Settings
-from dictate.render import to_dict
-from dictate.session import NoteBuilder
-from dictate.streamer import Commit
+from dictate.catalog.loader import load_catalog
+from dictate.notes.drafts import DraftStore, read_journal, restore_note
+from dictate.interpret.edits import NextField, ReplaceText, Undo
+from dictate.notes.pipeline import Settings
+from dictate.output.render import to_dict
+from dictate.notes.session import NoteBuilder
+from dictate.speech.streamer import Commit
 from dictate.words import Word
 
 CATALOG = load_catalog()
@@ -108,7 +108,7 @@ def test_each_line_is_one_applied_group(tmp_path):
 def test_drafts_older_than_the_retention_are_purged(tmp_path, monkeypatch):
     import time
 
-    from dictate.drafts import retention_days
+    from dictate.notes.drafts import retention_days
 
     store = DraftStore(tmp_path / "drafts")
     _, [old] = dictated(store)

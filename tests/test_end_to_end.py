@@ -27,10 +27,10 @@ import pytest
 import yaml
 
 from conftest import DATA, ROOT, run_cli
-from dictate.audio import DecodedAudio, load_audio
-from dictate.commands import load_commands
-from dictate.layouts import load_layout
-from dictate.pipeline import Settings, transcribe_audio
+from dictate.audio.decode import DecodedAudio, load_audio
+from dictate.catalog.commands import load_commands
+from dictate.catalog.layouts import load_layout
+from dictate.notes.pipeline import Settings, transcribe_audio
 from dictate.exit_codes import ExitCode
 from wordrecall import recall
 

@@ -14,16 +14,16 @@ from fhir.resources import __fhir_version__
 from fhir.resources.bundle import Bundle
 from pydantic import ValidationError
 
-from dictate.commands import load_commands
-from dictate.edits import GoToSection, ReplaceText
+from dictate.catalog.commands import load_commands
+from dictate.interpret.edits import GoToSection, ReplaceText
 from dictate.errors import UsageError
 from dictate.exit_codes import ExitCode
-from dictate.fhir import (DATA_ABSENT_REASON, NEEDS_REVIEW_URL, REVIEW_ITEM_URL, check_reference, narrative,
+from dictate.output.fhir import (DATA_ABSENT_REASON, NEEDS_REVIEW_URL, REVIEW_ITEM_URL, check_reference, narrative,
                           to_bundle, to_fhir)
-from dictate.layouts import load_layout
-from dictate.note import Note
-from dictate.pipeline import Settings, build_note
-from dictate.render import render_note
+from dictate.catalog.layouts import load_layout
+from dictate.notes.note import Note
+from dictate.notes.pipeline import Settings, build_note
+from dictate.output.render import render_note
 from dictate.words import Utterance, Word
 
 from conftest import DATA
@@ -240,7 +240,7 @@ def test_a_note_to_review_is_preliminary_and_flags_its_sections():
 
 
 def test_an_unfilled_field_is_a_review_item_naming_the_field():
-    from dictate.catalog import load_catalog
+    from dictate.catalog.loader import load_catalog
 
     catalog = load_catalog()
     settings = Settings(layout=catalog.layouts["fsiii"], commands=catalog.commands["da"], language="da",
@@ -304,7 +304,7 @@ def test_render_note_gives_one_line_unless_pretty():
 
 def test_the_module_needs_no_fhir_library_at_run_time():
     # ("fhir" alone may be in sys.modules from the package's namespace .pth file; its modules may not.)
-    code = ("import sys\nfrom dictate.fhir import to_fhir\n"
+    code = ("import sys\nfrom dictate.output.fhir import to_fhir\n"
             "assert not [m for m in sys.modules if m.startswith(('fhir.', 'pydantic'))], 'imported'\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -9,10 +9,10 @@ import pytest
 from fhir.resources.bundle import Bundle
 
 from conftest import DATA, run_cli
-from dictate.commands import load_commands
-from dictate.layouts import load_layout
-from dictate.pipeline import Settings, build_note
-from dictate.render import TRAILER_SEPARATOR, to_dict
+from dictate.catalog.commands import load_commands
+from dictate.catalog.layouts import load_layout
+from dictate.notes.pipeline import Settings, build_note
+from dictate.output.render import TRAILER_SEPARATOR, to_dict
 from dictate.words import Utterance, Word
 
 EN = ("--language", "en")

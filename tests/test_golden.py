@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from dictate import events
-from dictate.catalog import load_catalog
-from dictate.note import ModelRef, Note
-from dictate.pipeline import Settings, build_note
-from dictate.render import render_note, to_dict
-from dictate.streamer import Commit
+from dictate.output import events
+from dictate.catalog.loader import load_catalog
+from dictate.notes.note import ModelRef, Note
+from dictate.notes.pipeline import Settings, build_note
+from dictate.output.render import render_note, to_dict
+from dictate.speech.streamer import Commit
 from dictate.words import Utterance, Word
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import pytest
 
-from dictate.catalog import load_catalog
-from dictate.commands import load_commands
-from dictate.edits import AddMark, AddWord, GoToSection
-from dictate.interpreter import Interpreter
-from dictate.layouts import load_layout
-from dictate.pipeline import Settings, build_note
+from dictate.catalog.loader import load_catalog
+from dictate.catalog.commands import load_commands
+from dictate.interpret.edits import AddMark, AddWord, GoToSection
+from dictate.interpret.interpreter import Interpreter
+from dictate.catalog.layouts import load_layout
+from dictate.notes.pipeline import Settings, build_note
 from dictate.words import Utterance, Word
 
 

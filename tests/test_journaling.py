@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from dictate.catalog import load_catalog
-from dictate.pipeline import Settings, build_note
-from dictate.render import to_dict, to_text
+from dictate.catalog.loader import load_catalog
+from dictate.notes.pipeline import Settings, build_note
+from dictate.output.render import to_dict, to_text
 from tests.test_interpreter import utt
 
 CATALOG = load_catalog()

@@ -13,11 +13,11 @@ import numpy as np
 from streaming_fakes import FakeWhisper, fake_vad, speak
 
 from conftest import DATA, run_cli
-from dictate.audio import load_audio
-from dictate.drafts import DraftStore
-from dictate.keepaudio import AudioRecorder, audio_folder
-from dictate.streamer import Streamer
-from dictate.ui.engine import Engine
+from dictate.audio.decode import load_audio
+from dictate.notes.drafts import DraftStore
+from dictate.audio.recorder import AudioRecorder, audio_folder
+from dictate.speech.streamer import Streamer
+from dictate.runtime.engine import Engine
 
 pytestmark = pytest.mark.timing
 

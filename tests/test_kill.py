@@ -19,7 +19,7 @@ import time
 
 from conftest import DATA, ROOT, run_cli
 
-from dictate.drafts import committed_words
+from dictate.notes.drafts import committed_words
 
 pytestmark = pytest.mark.timing
 

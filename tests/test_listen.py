@@ -17,12 +17,12 @@ import pytest
 import yaml
 
 from conftest import DATA, ROOT, run_cli
-from dictate.commands import load_commands
+from dictate.catalog.commands import load_commands
 from dictate.exit_codes import ExitCode
-from dictate.interpreter import Interpreter
-from dictate.layouts import load_layout
-from dictate.note import Note
-from dictate.render import to_dict
+from dictate.interpret.interpreter import Interpreter
+from dictate.catalog.layouts import load_layout
+from dictate.notes.note import Note
+from dictate.output.render import to_dict
 from dictate.words import Utterance, Word
 from wordrecall import recall
 

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from conftest import DATA, run_cli
-from dictate.audio import load_audio
+from dictate.audio.decode import load_audio
 from dictate.exit_codes import ExitCode
 from wordrecall import recall
 
@@ -116,7 +116,7 @@ def test_a_device_by_number(tmp_path):
 def test_missing_portaudio_gives_the_apt_hint(monkeypatch):
     import builtins
 
-    from dictate import microphone
+    from dictate.audio import microphone
 
     real_import = builtins.__import__
 
@@ -176,7 +176,7 @@ def fake_sounddevice(opens: list[int], blocks_per_open: tuple[int, ...] = (5, 3)
 
 
 def test_watchdog_reports_a_lost_device_and_resumes_when_it_returns(monkeypatch):
-    from dictate import microphone
+    from dictate.audio import microphone
 
     opens: list[int] = []
     monkeypatch.setitem(sys.modules, "sounddevice", fake_sounddevice(opens))
@@ -195,7 +195,7 @@ def test_watchdog_reports_a_lost_device_and_resumes_when_it_returns(monkeypatch)
 
 
 def test_watchdog_gives_up_when_told_to(monkeypatch):
-    from dictate import microphone
+    from dictate.audio import microphone
 
     opens: list[int] = []
     monkeypatch.setitem(sys.modules, "sounddevice", fake_sounddevice(opens, blocks_per_open=(2,)))
@@ -211,7 +211,7 @@ def test_overflow_is_counted_and_reported(monkeypatch):
     """A consumer that falls behind: blocks are dropped and counted, nothing hangs or crashes."""
     import time
 
-    from dictate import microphone
+    from dictate.audio import microphone
 
     opens: list[int] = []
     monkeypatch.setitem(sys.modules, "sounddevice", fake_sounddevice(opens, blocks_per_open=(6,)))
@@ -229,7 +229,7 @@ def test_overflow_is_counted_and_reported(monkeypatch):
 
 def test_a_device_without_16_khz_is_resampled():
     """48 kHz in, 16 kHz out, the same tone, across block boundaries."""
-    from dictate.microphone import _Resampler
+    from dictate.audio.microphone import _Resampler
 
     resample = _Resampler(48_000)
     t = np.arange(48_000 * 2) / 48_000

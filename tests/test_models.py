@@ -12,7 +12,7 @@ import pytest
 from conftest import DATA, run_cli
 from dictate.errors import ModelError
 from dictate.exit_codes import ExitCode
-from dictate.models import (EMBEDDED_SHA256, EmbeddedParts, check_model_dir, embedded_parts, join_parts,
+from dictate.speech.models import (EMBEDDED_SHA256, EmbeddedParts, check_model_dir, embedded_parts, join_parts,
                             prepare_embedded, resolve_model, sha256_of)
 
 

@@ -1,4 +1,4 @@
-"""Spoken numbers to written numbers (dictate.numbers).
+"""Spoken numbers to written numbers (dictate.interpret.numbers).
 
 Each case is (spoken words, expected note text, the values spoken). The values
 are worked out in the table by hand, never by the code under test, so that a
@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from dictate.numbers import NumberSpan, find_numbers, format_numbers
+from dictate.interpret.numbers import NumberSpan, find_numbers, format_numbers
 
 
 def t(hour: int, minute: int) -> str:

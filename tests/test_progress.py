@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 from conftest import DATA, ROOT
-from dictate.progress import ProgressLine
+from dictate.output.progress import ProgressLine
 
 
 class Terminal(io.StringIO):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from dictate.catalog import load_catalog
-from dictate.prompt import HOTWORDS_BUDGET, MAX_PROMPT_TOKENS, build_hotwords
+from dictate.catalog.loader import load_catalog
+from dictate.speech.hotwords import HOTWORDS_BUDGET, MAX_PROMPT_TOKENS, build_hotwords
 
 CATALOG = load_catalog()
 

@@ -8,13 +8,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dictate.autotexts import parse_autotext
-from dictate.catalog import load_catalog
-from dictate.commands import parse_commands
+from dictate.catalog.autotexts import parse_autotext
+from dictate.catalog.loader import load_catalog
+from dictate.catalog.commands import parse_commands
 from dictate.errors import TemplateError
-from dictate.layouts import parse_layout
-from dictate.pipeline import Settings
-from dictate.vocabulary import parse_vocabulary
+from dictate.catalog.layouts import parse_layout
+from dictate.notes.pipeline import Settings
+from dictate.catalog.vocabulary import parse_vocabulary
 from dictate.words import Utterance, Word
 
 CATALOG = load_catalog()
@@ -78,7 +78,7 @@ def test_the_interpreter_and_note_take_any_words(utterances):
     for section in note.sections.values():
         assert isinstance(section.text, str)
     # Undo as many times as there were utterances brings back an empty note.
-    from dictate.edits import Undo
+    from dictate.interpret.edits import Undo
 
     for _ in range(len(note.history) + 1):
         note.apply([Undo()])
@@ -89,10 +89,10 @@ def test_the_interpreter_and_note_take_any_words(utterances):
 @given(st.lists(st.lists(st.sampled_from(SPOKEN), min_size=1, max_size=8), max_size=8), st.data())
 def test_draft_replay_gives_the_same_note_and_survives_any_tear(utterances, data):
     """Whatever was dictated, the journal replays to the same note; cut anywhere, it still replays."""
-    from dictate.drafts import DraftStore, read_journal, restore_note
-    from dictate.render import to_dict
-    from dictate.session import NoteBuilder
-    from dictate.streamer import Commit
+    from dictate.notes.drafts import DraftStore, read_journal, restore_note
+    from dictate.output.render import to_dict
+    from dictate.notes.session import NoteBuilder
+    from dictate.speech.streamer import Commit
 
     with tempfile.TemporaryDirectory() as folder:
         store = DraftStore(Path(folder) / "drafts")

@@ -8,13 +8,14 @@ from datetime import datetime
 import pytest
 import yaml
 
-from dictate.commands import load_commands
-from dictate.edits import ReplaceText
-from dictate.layouts import load_layout
-from dictate.note import ModelRef
-from dictate.pipeline import Settings, build_note
-from dictate.render import (NOTE_FORMATS, RENDERERS, SCHEMA_VERSION, render_note, review_items, review_summary,
-                             to_dict, to_json, to_markdown, to_text)
+from dictate.catalog.commands import load_commands
+from dictate.interpret.edits import ReplaceText
+from dictate.catalog.layouts import load_layout
+from dictate.notes.note import ModelRef
+from dictate.notes.pipeline import Settings, build_note
+from dictate.notes.review import SCHEMA_VERSION, review_items
+from dictate.output.render import (NOTE_FORMATS, RENDERERS, render_note, review_summary,
+                                   to_dict, to_json, to_markdown, to_text)
 from dictate.words import Utterance, Word
 
 
@@ -142,7 +143,7 @@ def test_review_items_are_the_one_list_behind_every_format():
     def utt(text, probability=0.95):
         return Utterance(tuple(Word(w, i * 0.5, i * 0.5 + 0.4, probability) for i, w in enumerate(text.split())))
 
-    from dictate.catalog import load_catalog
+    from dictate.catalog.loader import load_catalog
 
     catalog = load_catalog()
     settings = Settings(layout=catalog.layouts["fsiii"], commands=catalog.commands["da"], language="da",
@@ -208,7 +209,7 @@ def test_render_note_json_and_fhir_indent_only_when_pretty():
 def test_a_field_snapped_to_a_choice_is_reviewed_as_the_choice_the_note_shows():
     """Words heard uncertainly and snapped to a field's choice: the review names what the
     nurse reads in the note ("gul og belagt"), not the words the model heard."""
-    from dictate.catalog import load_catalog
+    from dictate.catalog.loader import load_catalog
 
     def utt(text, start, probability=0.95):
         return Utterance(tuple(Word(w, start + i * 0.5, start + i * 0.5 + 0.4, probability)

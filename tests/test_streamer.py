@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dictate.streamer import Commit, Partial, StreamConfig, Streamer, agreed_prefix, without_repetition
+from dictate.speech.streamer import Commit, Partial, StreamConfig, Streamer, agreed_prefix, without_repetition
 from dictate.words import Word
 from streaming_fakes import RATE, FakeWhisper, fake_vad, speak
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from dictate.commands import MARKS, load_commands, parse_commands
+from dictate.catalog.commands import MARKS, load_commands, parse_commands
 from dictate.errors import TemplateError
 from dictate.exit_codes import ExitCode
-from dictate.layouts import available_layouts, load_layout, parse_layout
-from dictate.yamlfile import load_yaml
+from dictate.catalog.layouts import available_layouts, load_layout, parse_layout
+from dictate.catalog.yamlfile import load_yaml
 
 DATA = Path(__file__).parent / "data"
 

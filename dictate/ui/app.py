@@ -22,14 +22,14 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from dictate.drafts import DraftStore, Journal
-from dictate.edits import Edit, GoToSection, InsertAutoText, NextField, PreviousField, ReplaceText, Undo
-from dictate.note import Note
-from dictate.pipeline import Settings
-from dictate.render import to_text
-from dictate.session import NoteBuilder
-from dictate.streamer import Commit, Partial
-from dictate.ui.engine import Ended, Engine, EngineMessage, Events, Failed, Level, Status
+from dictate.notes.drafts import DraftStore, Journal
+from dictate.interpret.edits import Edit, GoToSection, InsertAutoText, NextField, PreviousField, ReplaceText, Undo
+from dictate.notes.note import Note
+from dictate.notes.pipeline import Settings
+from dictate.output.render import to_text
+from dictate.notes.session import NoteBuilder
+from dictate.speech.streamer import Commit, Partial
+from dictate.runtime.engine import Ended, Engine, EngineMessage, Events, Failed, Level, Status
 from dictate.ui.noteview import render_note
 from dictate.ui.screens import Choice, Editor, Help, Picker, Question
 from dictate.ui.strings import Strings

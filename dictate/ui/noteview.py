@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from dictate.note import FieldSlot, Note, Token
-from dictate.review import review_reason
+from dictate.notes.note import FieldSlot, Note, Token
+from dictate.notes.review import review_reason
 
 STYLES = {
     "heading": "bold",

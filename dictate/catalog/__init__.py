@@ -1,0 +1,1 @@
+"""The coordinators' template files: layouts, spoken commands, auto-texts, vocabulary, checks."""

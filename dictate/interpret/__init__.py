@@ -1,0 +1,1 @@
+"""Words to edits: spoken commands, numbers, vocabulary correction."""

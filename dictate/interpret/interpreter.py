@@ -1,0 +1,425 @@
+"""Turn recognised utterances into note edits. Pure: no audio, no I/O.
+
+- Spoken marks ("punktum", "komma", "ny linje") become punctuation wherever
+  they stand as words, except after an article ("et punktum"), where they are
+  nouns.
+- Structural commands (auto-text, next/previous field, undo, end note) act only
+  when they stand alone: a whole utterance, a whole sentence of one, or a stretch
+  between pauses, the way Dragon separates commands by pauses: "hun har fortrudt"
+  stays text.
+- A heading command ("overskrift ernæring") acts at the start of an utterance,
+  a sentence or a stretch after a pause, and may be followed by text in the same
+  breath.
+- The pause is what the speaker did; the recogniser's punctuation is a guess
+  ("this morning, heading nutrition." on one CPU, "this morning. Heading
+  nutrition." on another). So a gap of PAUSE seconds between two words' times
+  counts as a boundary too.
+- Auto-text triggers are fuzzy-matched (rapidfuzz); a trigger is inserted only
+  when it scores above a threshold and beats every other auto-text by a
+  margin. Near ties are offered as a choice, never inserted.
+- Numbers in words become digits and units their abbreviations (numbers.py);
+  near-miss care terms are snapped to the vocabulary (correction.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from rapidfuzz import fuzz, process
+
+from dictate.catalog.autotexts import AutoText
+from dictate.catalog.commands import CommandSet
+from dictate.interpret.correction import Corrector
+from dictate.interpret.edits import (AddMark, AddWord, Edit, EndNote, GoToSection, InsertAutoText, NextField,
+                           PreviousField, Undo)
+from dictate.catalog.layouts import Layout
+from dictate.interpret.numbers import find_numbers
+from dictate.catalog.phrases import normalise as _normalise
+from dictate.catalog.phrases import squash as _squash
+from dictate.words import Utterance, Word
+
+#: Minimum rapidfuzz ratio for the command word itself ("overskrif" still counts).
+KEYWORD_THRESHOLD = 85.0
+#: Minimum ratio for the spoken heading name against a heading or alias.
+HEADING_THRESHOLD = 80.0
+#: When the command is the whole sentence ("Having nutrition." for "Heading
+#: nutrition.", a typical mishearing of a short command), a looser command word
+#: is accepted if the heading name matches closely.
+LOOSE_KEYWORD_THRESHOLD = 60.0
+LOOSE_HEADING_THRESHOLD = 88.0
+#: Longest heading name, in words, that is tried after the command word.
+MAX_HEADING_WORDS = 6
+#: An auto-text trigger must score this much, and beat the best trigger of any
+#: other auto-text by MARGIN; otherwise the candidates are offered as a choice.
+AUTOTEXT_THRESHOLD = 78.0
+AUTOTEXT_MARGIN = 8.0
+#: A gap between two words at least this long (s) is a pause: a command may start after it.
+#: Within ordinary sentences of the eval clips, gaps of 0.3 s and more come only at
+#: commas (4 of 334 word pairs); a nurse pauses about 0.4-1 s around a command.
+PAUSE = 0.3
+#: Abbreviations whose period does not end a sentence ("kl. 8").
+ABBREVIATIONS = frozenset({"kl", "ca", "evt", "pga", "mht", "inkl", "dvs", "fx", "bl.a", "dr", "mr", "mrs"})
+
+_SPLIT = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
+_SENTENCE_END = ".?!"
+
+
+def command_threshold(length: int) -> float:
+    """Long command phrases may differ by a few more letters than short ones.
+
+    One wrong letter in a seven-letter command ("and note" for "end note",
+    "slæt det") scores about 86 and must still count; "fortrudt" against
+    "fortryd" scores 80 and must not.
+    """
+    return 85.0 if length <= 12 else 82.0
+
+
+@dataclass(frozen=True)
+class _Token:
+    word: Word
+    lead: str
+    core: str
+    trail: str
+
+    @property
+    def norm(self) -> str:
+        return _normalise(self.core)
+
+    @property
+    def ends_sentence(self) -> bool:
+        if not any(c in self.trail for c in _SENTENCE_END):
+            return False
+        return self.core.casefold() not in ABBREVIATIONS
+
+    @property
+    def display(self) -> str:
+        return f"{self.lead}{self.core}{self.trail}"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the person should know, without any transcript text in it.
+
+    `choices` holds auto-text ids when a trigger was a near tie between them.
+    """
+
+    at: float
+    message: str
+    choices: tuple[str, ...] = ()
+    #: stable id for views that say it in the user's language ("autotext_choice", ...)
+    code: str = ""
+
+
+def _tokens(utterance: Utterance) -> list[_Token]:
+    tokens = []
+    for word in utterance.words:
+        text = word.text.strip()
+        if not text:
+            continue
+        lead, core, trail = _SPLIT.match(text).groups()  # type: ignore[union-attr]
+        if not core:  # a bare punctuation token from the recogniser
+            lead, core, trail = "", "", text
+        tokens.append(_Token(word, lead, core, trail))
+    return tokens
+
+
+def _pause_before(tokens: list[_Token], i: int) -> bool:
+    return i > 0 and tokens[i].word.start - tokens[i - 1].word.end >= PAUSE
+
+
+def _between_pauses(sentence: list[_Token]) -> list[list[_Token]]:
+    """The sentence cut at every pause: the stretches a command can stand alone in."""
+    stretches: list[list[_Token]] = [[]]
+    for i, token in enumerate(sentence):
+        if _pause_before(sentence, i):
+            stretches.append([])
+        stretches[-1].append(token)
+    return stretches
+
+
+def _close_before(command: Edit, edits: list[Edit]) -> None:
+    """The comma the recogniser wrote at the pause before a command was the pause.
+
+    A heading, an auto-text or the end of the note ends the sentence before it
+    ("this morning, | heading nutrition" reads "this morning."); before a field
+    move or an undo the comma just goes.
+    """
+    if edits and isinstance(edits[-1], AddWord) and edits[-1].text.endswith(","):
+        ending = "." if isinstance(command, (GoToSection, InsertAutoText, EndNote)) else ""
+        edits[-1] = replace(edits[-1], text=edits[-1].text[:-1] + ending)
+
+
+def _sentences(tokens: list[_Token]) -> list[list[_Token]]:
+    sentences: list[list[_Token]] = [[]]
+    for token in tokens:
+        sentences[-1].append(token)
+        if token.ends_sentence:
+            sentences.append([])
+    return [s for s in sentences if s]
+
+
+@dataclass
+class Interpreter:
+    layout: Layout
+    commands: CommandSet
+    language: str
+    autotexts: Sequence[AutoText] = ()
+    corrector: Corrector | None = None
+    notices: list[Notice] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Longest phrases first so "ny linje" wins over a one-word phrase.
+        self._marks = sorted(((tuple(_normalise(p).split()), m) for p, m in self.commands.marks.items()),
+                             key=lambda item: -len(item[0]))
+        self._not_after = frozenset(_normalise(w) for w in self.commands.not_after)
+        self._keywords = [tuple(_normalise(p).split()) for p in self.commands.heading]
+        self._autotext_keywords = [_squash(p) for p in self.commands.autotext if _squash(p)]
+        self._whole: list[tuple[str, Edit]] = []
+        for phrases, edit in ((self.commands.end_note, EndNote()), (self.commands.undo, Undo()),
+                              (self.commands.next_field, NextField()),
+                              (self.commands.previous_field, PreviousField())):
+            self._whole += [(_squash(p), edit) for p in phrases if _squash(p)]
+        self._names: list[tuple[str, str]] = []  # (normalised spoken name, section key)
+        for section in self.layout.all_sections:
+            for name in section.spoken_names(self.language):
+                self._names.append((_normalise(name), section.key))
+        self._section_keys = {s.key for s in self.layout.all_sections}
+        self._triggers: list[str] = []
+        self._trigger_owner: list[AutoText] = []
+        for autotext in self.autotexts:
+            for trigger in autotext.triggers.get(self.language, ()):
+                if _squash(trigger):
+                    self._triggers.append(_squash(trigger))
+                    self._trigger_owner.append(autotext)
+
+    def feed(self, utterance: Utterance) -> list[Edit]:
+        """The edits for one utterance, in order."""
+        edits: list[Edit] = []
+        for sentence in _sentences(_tokens(utterance)):
+            noticed = len(self.notices)
+            command = self._whole_sentence_command(sentence)
+            if command == [] and len(_between_pauses(sentence)) > 1:
+                # An auto-text command that matched nothing as a whole sentence may
+                # still be one stretch of it: "autotekst sårpleje ... venstre underben".
+                del self.notices[noticed:]
+                command = None
+            if command is None:
+                ended = self._stretch_commands(sentence, edits)
+            else:
+                edits += command
+                ended = any(isinstance(e, EndNote) for e in command)
+            if ended:
+                break  # what follows "afslut notat" is not part of the note
+        return edits
+
+    def _stretch_commands(self, sentence: list[_Token], edits: list[Edit]) -> bool:
+        """Text of the sentence, with the commands that stand alone between pauses acted on.
+
+        Appends to `edits`; True when the note was ended. Text keeps its whole
+        sentence around the commands, so numbers and marks read as before.
+        """
+        text: list[_Token] = []
+        for stretch in _between_pauses(sentence):
+            command = self._whole_sentence_command(stretch) if len(stretch) < len(sentence) else None
+            if command is None:
+                text += stretch
+                continue
+            edits += self._text(text)
+            text = []
+            if command:
+                _close_before(command[0], edits)
+            edits += command
+            if any(isinstance(e, EndNote) for e in command):
+                return True
+        edits += self._text(text)
+        return False
+
+    # -- whole-sentence commands --------------------------------------------------
+
+    def _whole_sentence_command(self, sentence: list[_Token]) -> list[Edit] | None:
+        spoken = "".join(t.norm.replace(" ", "") for t in sentence)
+        if not spoken:
+            return None
+        if self._whole:
+            threshold = command_threshold(len(spoken))
+            best = max(self._whole, key=lambda item: fuzz.ratio(spoken, item[0]))
+            if fuzz.ratio(spoken, best[0]) >= threshold:
+                return [best[1]]
+        return self._autotext_command(sentence)
+
+    def _autotext_command(self, sentence: list[_Token]) -> list[Edit] | None:
+        if not self._autotext_keywords:
+            return None
+        words = [t.norm.replace(" ", "") for t in sentence]
+        rest: str | None = None
+        best_keyword = 0.0
+        for keyword in self._autotext_keywords:
+            # "auto tekst" arrives as one, two or three words.
+            for n in range(1, min(3, len(words) - 1) + 1):
+                score = fuzz.ratio("".join(words[:n]), keyword)
+                if score >= KEYWORD_THRESHOLD and score > best_keyword:
+                    best_keyword, rest = score, "".join(words[n:])
+            # ... or glued to the trigger: "autotekstsårpleje".
+            if rest is None and words[0].startswith(keyword) and len(words[0]) > len(keyword):
+                best_keyword, rest = 100.0, words[0][len(keyword):] + "".join(words[1:])
+        if rest is None:
+            return None
+        at = sentence[0].word.start
+        if not rest:
+            self._notice(at, "autotext_no_trigger", "an auto-text command without a trigger")
+            return []
+        found = process.extract(rest, self._triggers, scorer=fuzz.ratio,
+                                score_cutoff=AUTOTEXT_THRESHOLD - AUTOTEXT_MARGIN, limit=12)
+        by_autotext: dict[str, tuple[float, AutoText]] = {}
+        for _, score, index in found:
+            owner = self._trigger_owner[index]
+            if owner.id not in by_autotext or score > by_autotext[owner.id][0]:
+                by_autotext[owner.id] = (score, owner)
+        ranked = sorted(by_autotext.values(), key=lambda item: -item[0])
+        if not ranked or ranked[0][0] < AUTOTEXT_THRESHOLD:
+            self._notice(at, "autotext_unknown", "an auto-text command that matches no auto-text")
+            return []
+        score, autotext = ranked[0]
+        close = [a.id for s, a in ranked if score - s < AUTOTEXT_MARGIN]
+        if len(close) > 1:
+            self._notice(at, "autotext_choice", "an auto-text trigger that matches several auto-texts; choose one",
+                         choices=tuple(close))
+            return []
+        section = autotext.section_for(self.layout.id, self._section_keys)
+        if section is None:
+            self._notice(at, "autotext_no_section",
+                         f"auto-text '{autotext.id}' names no section of layout '{self.layout.id}'; "
+                         "inserted where you are")
+        return [InsertAutoText(autotext, section)]
+
+    # -- text, headings, marks and numbers ----------------------------------------
+
+    def _text(self, tokens: list[_Token]) -> list[Edit]:
+        edits: list[Edit] = []
+        numbers = {span.start: span for span in find_numbers([t.display for t in tokens], self.language)}
+        i = 0
+        sentence_start = True
+        while i < len(tokens):
+            if sentence_start or _pause_before(tokens, i):
+                # After a pause inside a sentence a heading must match; no notice if it does not.
+                heading = self._match_heading(tokens, i, quiet=not sentence_start)
+                if heading is not None:
+                    key, i = heading
+                    _close_before(GoToSection(key), edits)
+                    edits.append(GoToSection(key))
+                    sentence_start = tokens[i - 1].ends_sentence or i >= len(tokens)
+                    continue
+            span = numbers.get(i)
+            if span is not None:
+                covered = [t.word for t in tokens[span.start:span.end]]
+                merged = Word(span.text, covered[0].start, covered[-1].end,
+                              min(w.probability for w in covered))
+                edits.append(AddWord(merged, span.text))
+                sentence_start = tokens[span.end - 1].ends_sentence
+                i = span.end
+                continue
+            mark = self._match_mark(tokens, i)
+            if mark is not None:
+                symbol, i = mark
+                edits.append(AddMark(symbol))
+                sentence_start = symbol in _SENTENCE_END or symbol.startswith("\n")
+                continue
+            token = tokens[i]
+            if token.core:
+                edit, i = self._word(tokens, i, numbers)
+                edits.append(edit)
+            else:
+                if token.trail.strip():
+                    # Punctuation the recogniser wrote as a separate token.
+                    edits.append(AddMark(token.trail.strip()[0]))
+                i += 1
+            sentence_start = tokens[i - 1].ends_sentence
+        return edits
+
+    def _word(self, tokens: list[_Token], i: int, numbers: dict) -> tuple[AddWord, int]:
+        """One dictated word, snapped to the vocabulary when it clearly is a care term."""
+        token = tokens[i]
+        if self.corrector is not None:
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if (nxt is not None and nxt.core and not token.trail and not nxt.lead and i + 1 not in numbers
+                    and self.corrector.correct(token.core) is None):
+                fix = self.corrector.correct_pair(token.core, nxt.core)
+                if fix is not None:
+                    word = Word(fix.term, token.word.start, nxt.word.end,
+                                min(token.word.probability, nxt.word.probability))
+                    return AddWord(word, f"{token.lead}{fix.term}{nxt.trail}",
+                                   corrected_from=f"{token.core} {nxt.core}", score=fix.score), i + 2
+            fix = self.corrector.correct(token.core)
+            if fix is not None:
+                return AddWord(token.word, f"{token.lead}{fix.term}{token.trail}", corrected_from=token.core,
+                               score=fix.score), i + 1
+        return AddWord(token.word, token.display), i + 1
+
+    def _match_mark(self, tokens: list[_Token], i: int) -> tuple[str, int] | None:
+        if i > 0 and tokens[i - 1].norm in self._not_after and not tokens[i - 1].trail:
+            return None  # "et punktum", "a comma": a noun, not a command
+        for phrase, symbol in self._marks:
+            n = len(phrase)
+            window = tokens[i:i + n]
+            if len(window) == n and tuple(t.norm for t in window) == phrase:
+                return symbol, i + n
+            # Recognisers sometimes glue a two-word command: "nylinje".
+            if n > 1 and tokens[i].norm == "".join(phrase):
+                return symbol, i + 1
+        return None
+
+    def _match_keyword(self, tokens: list[_Token], i: int) -> tuple[float, int] | None:
+        """(score, index after the command word(s)) for a heading command at i."""
+        best: tuple[float, int] | None = None
+        for phrase in self._keywords:
+            target = "".join(phrase)
+            # Try as many tokens as the phrase has, and one more ("over skrift").
+            for n in (len(phrase), len(phrase) + 1):
+                window = tokens[i:i + n]
+                if len(window) < n or any(t.ends_sentence for t in window[:-1]):
+                    continue
+                score = fuzz.ratio("".join(t.norm for t in window), target)
+                if score >= LOOSE_KEYWORD_THRESHOLD and (best is None or score > best[0]):
+                    best = (score, i + n)
+        return best
+
+    def _match_heading(self, tokens: list[_Token], i: int, quiet: bool = False) -> tuple[str, int] | None:
+        keyword = self._match_keyword(tokens, i)
+        if keyword is None:
+            return None
+        keyword_score, after_keyword = keyword
+        strict = keyword_score >= KEYWORD_THRESHOLD
+        notify = strict and not quiet
+        if tokens[after_keyword - 1].ends_sentence or after_keyword >= len(tokens):
+            if notify:
+                self._notice(tokens[i].word.start, "heading_no_name", "a heading command without a heading name")
+            return None
+        best: tuple[float, int, str] | None = None
+        for n in range(1, MAX_HEADING_WORDS + 1):
+            window = tokens[after_keyword:after_keyword + n]
+            if len(window) < n:
+                break
+            spoken = " ".join(t.norm for t in window)
+            for name, key in self._names:
+                score = fuzz.ratio(spoken, name)
+                # Ties go to the longer name: "søvn og hvile" over "søvn".
+                if score >= HEADING_THRESHOLD and (best is None or (score, n) > best[:2]):
+                    best = (score, n, key)
+            if window[-1].ends_sentence:
+                break  # a heading name does not run past the end of a sentence
+        if best is not None and not strict:
+            end = after_keyword + best[1]
+            whole_sentence = end == len(tokens) or tokens[end - 1].ends_sentence
+            if not (whole_sentence and best[0] >= LOOSE_HEADING_THRESHOLD):
+                return None  # a sentence that merely starts like a command: text
+        if best is None:
+            if notify:
+                self._notice(tokens[i].word.start, "heading_unknown",
+                             f"a heading command that matches no heading in layout '{self.layout.id}'")
+            return None
+        return best[2], after_keyword + best[1]
+
+    def _notice(self, at: float, code: str, message: str, choices: tuple[str, ...] = ()) -> None:
+        self.notices.append(Notice(at=at, message=message, choices=choices, code=code))

@@ -1,0 +1,1 @@
+"""The note and what happens to it: edits applied, review flags, the draft journal."""

@@ -1,0 +1,114 @@
+"""What a nurse should look at again before the note is finished.
+
+The errors that hurt patients are a dropped or invented negation, a wrong
+number or dose, and a word the recogniser was unsure of; an auto-text field
+left empty is the other thing to check. `review_items` is the one list behind
+the app's colours and every output format's review flags. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from dictate.notes.note import Note, Section, Token
+
+#: Bumped when a field is removed or changes meaning; adding fields keeps it.
+SCHEMA_VERSION = 1
+
+#: What a review item can be about, in the order they are explained in the README.
+REVIEW_KINDS = ("negation", "number", "uncertain", "unfilled_field")
+
+
+#: Below this recogniser probability a word is shown for review.
+CONFIDENCE_THRESHOLD = 0.6
+
+NEGATIONS = {
+    "da": frozenset({"ikke", "ingen", "intet", "aldrig", "hverken", "uden", "ej", "ikk"}),
+    "en": frozenset({"not", "no", "never", "none", "nothing", "without", "neither", "nor", "don't",
+                     "doesn't", "didn't", "isn't", "wasn't", "can't", "cannot", "won't"}),
+}
+
+_DIGIT = re.compile(r"\d")
+_EDGE = re.compile(r"^\W+|\W+$")
+
+
+def review_reason(text: str, probability: float | None, language: str) -> str | None:
+    """"negation", "number", "uncertain" or None for one word as written in the note."""
+    core = _EDGE.sub("", text).casefold()
+    if core in NEGATIONS.get(language, NEGATIONS["da"]):
+        return "negation"
+    if _DIGIT.search(text):
+        return "number"
+    if probability is not None and probability < CONFIDENCE_THRESHOLD:
+        return "uncertain"
+    return None
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One thing in the note to look at again before it is final."""
+
+    #: one of REVIEW_KINDS
+    kind: str
+    #: the section's key and its heading as written in the note
+    section: str
+    heading: str
+    #: the word as written in the note (trailing punctuation dropped), or an unfilled field's label
+    text: str
+    #: seconds into the recording, for dictated words
+    start: float | None = None
+    #: the auto-text and the field's name, for unfilled fields
+    autotext: str | None = None
+    field: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The item with only the keys that apply (`start` for words, `autotext`/`field` for fields)."""
+        data: dict[str, Any] = {"kind": self.kind, "text": self.text, "section": self.section,
+                                "heading": self.heading}
+        if self.start is not None:
+            data["start"] = round(self.start, 3)
+        if self.field is not None:
+            data["autotext"], data["field"] = self.autotext, self.field
+        return data
+
+
+def review_items(note: Note) -> list[ReviewItem]:
+    """Everything the nurse should look at again, in note order: flagged words and unfilled fields.
+
+    The one definition behind every format's review flags (text trailer, Markdown
+    front matter, JSON `needs_review` and counts, FHIR status and extensions).
+    """
+    return [item for section in note.sections.values() for item in _section_review(section, note.language)]
+
+
+def _section_review(section: Section, language: str) -> Iterator[ReviewItem]:
+    def word(token: Token) -> Iterator[ReviewItem]:
+        reason = token_reason(token, language)
+        if reason:
+            yield ReviewItem(kind=reason, section=section.key, heading=section.heading,
+                             text=token.text.rstrip(".,;:!?") or token.text,
+                             start=token.word.start if token.word else None)
+
+    for token in section.tokens:
+        if token.kind == "word":
+            yield from word(token)
+        elif token.slot is not None:
+            inner = [item for t in token.slot.tokens if t.kind == "word" for item in word(t)]
+            if token.slot.how == "choice" and inner:
+                # The field shows the choice the words were snapped to, not the words:
+                # that is what to look at again ("black and necrotic", heard "black and Democratic").
+                first = min(inner, key=lambda item: REVIEW_KINDS.index(item.kind))
+                yield replace(first, text=token.slot.value or first.text)
+            else:
+                yield from inner
+            if not token.slot.filled:
+                yield ReviewItem(kind="unfilled_field", section=section.key, heading=section.heading,
+                                 text=token.slot.label, autotext=token.slot.autotext, field=token.slot.name)
+
+
+def token_reason(token: Token, language: str) -> str | None:
+    """The review reason for one word of the note, or None."""
+    return review_reason(token.text, token.word.probability if token.word else None, language)

@@ -1,0 +1,105 @@
+"""A live dictation session: streamer events in, the note built from commits only.
+
+Committed words are collected until the end of the utterance and then handed
+to the interpreter as one utterance, so spoken commands act on whole
+utterances and never on a partial. Partials pass through for display.
+
+`NoteBuilder` is the half that owns the note; the terminal app runs the
+streamer in a worker thread and the builder on the UI thread, so the note is
+only ever touched by one thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from dictate.interpret.edits import Edit
+from dictate.interpret.interpreter import Interpreter, Notice
+from dictate.notes.note import Note
+from dictate.notes.pipeline import apply_utterance
+from dictate.speech.streamer import Commit, Streamer, StreamEvent
+from dictate.words import Utterance, Word
+
+
+@dataclass
+class NoteBuilder:
+    interpreter: Interpreter
+    note: Note
+    #: called with each group of edits once applied (the draft journal)
+    on_apply: Callable[[list[Edit]], None] | None = None
+    #: called with committed words as they arrive, before their utterance is over
+    on_commit: Callable[[tuple[Word, ...]], None] | None = None
+    _pending: list[Word] = field(default_factory=list)
+    _notices_seen: int = 0
+
+    @property
+    def ended(self) -> bool:
+        """True once "afslut notat" / "end note" was said."""
+        return self.note.finished
+
+    def handle(self, events: Sequence[StreamEvent]) -> None:
+        for event in events:
+            if isinstance(event, Commit):
+                if self.on_commit is not None and event.words and not self.note.finished:
+                    self.on_commit(event.words)
+                self._pending.extend(event.words)
+                if event.end_of_utterance:
+                    self.flush()
+
+    def flush(self) -> None:
+        """Interpret whatever was committed but not yet interpreted."""
+        if not self._pending:
+            return
+        utterance = Utterance(tuple(self._pending))
+        self._pending = []
+        if not self.note.finished:
+            self._saved(apply_utterance(self.interpreter, self.note, utterance))
+
+    def apply(self, edits: Sequence[Edit]) -> None:
+        """Edits from the keyboard (undo, next field, a picked auto-text): one undoable group."""
+        self.flush()
+        if edits and not self.note.finished:
+            self.note.apply(list(edits))
+            self._saved(list(edits))
+
+    def _saved(self, edits: list[Edit]) -> None:
+        if edits and self.on_apply is not None:
+            self.on_apply(edits)
+
+    def new_notices(self) -> list[Notice]:
+        notices = self.interpreter.notices[self._notices_seen:]
+        self._notices_seen = len(self.interpreter.notices)
+        return notices
+
+
+@dataclass
+class LiveSession:
+    streamer: Streamer
+    interpreter: Interpreter
+    note: Note
+    builder: NoteBuilder = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.builder = NoteBuilder(self.interpreter, self.note)
+
+    @property
+    def ended(self) -> bool:
+        return self.builder.ended
+
+    def push(self, frames: np.ndarray) -> list[StreamEvent]:
+        events = self.streamer.feed(frames)
+        self.builder.handle(events)
+        return events
+
+    def finish(self) -> list[StreamEvent]:
+        """Flush the streamer and interpret whatever was committed."""
+        events = self.streamer.finish()
+        self.builder.handle(events)
+        self.builder.flush()
+        return events
+
+    def new_notices(self) -> list[Notice]:
+        return self.builder.new_notices()

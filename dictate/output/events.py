@@ -1,0 +1,59 @@
+"""The JSON Lines event stream of `dictate listen` (schema documented in the README)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from dictate.notes.note import Note
+from dictate.notes.review import SCHEMA_VERSION
+from dictate.output.render import to_dict
+from dictate.audio.sources import SourceStatus
+from dictate.speech.streamer import Commit, Partial, StreamEvent
+from dictate.words import Word
+
+
+def _words(words: tuple[Word, ...]) -> list[dict[str, Any]]:
+    return [{"text": w.text, "start": round(w.start, 3), "end": round(w.end, 3),
+             "probability": round(w.probability, 4)} for w in words]
+
+
+def _line(data: dict[str, Any]) -> str:
+    return json.dumps({"schema_version": SCHEMA_VERSION, **data}, ensure_ascii=False) + "\n"
+
+
+def session_start(note: Note, source: dict[str, Any]) -> str:
+    head = to_dict(note)
+    return _line({"type": "session_start", "session": note.id, "created": head["created"],
+                  "language": note.language, "model": head["model"], "layout": head["layout"],
+                  "source": source})
+
+
+def stream_event(event: StreamEvent) -> str:
+    if isinstance(event, Partial):
+        return _line({"type": "partial", "t": round(event.emitted_at, 3), "text": event.text,
+                      "words": _words(event.words)})
+    assert isinstance(event, Commit)
+    return _line({"type": "commit", "t": round(event.emitted_at, 3), "text": event.text,
+                  "end_of_utterance": event.end_of_utterance, "words": _words(event.words)})
+
+
+def status(item: SourceStatus, t: float) -> str:
+    return _line({"type": "error" if item.fatal or item.code == "device_lost" else "status",
+                  "t": round(t, 3), "code": item.code, "message": item.message})
+
+
+def notice(message: str, at: float, choices: tuple[str, ...] = ()) -> str:
+    """`choices`: auto-text ids offered when a trigger was a near tie between them."""
+    data: dict[str, Any] = {"type": "notice", "t": round(at, 3), "message": message}
+    if choices:
+        data["choices"] = list(choices)
+    return _line(data)
+
+
+def final_note(note: Note) -> str:
+    return _line({"type": "note", "note": to_dict(note)})
+
+
+def session_end(reason: str, exit_code: int) -> str:
+    return _line({"type": "session_end", "reason": reason, "exit_code": exit_code})

@@ -1,0 +1,1 @@
+"""Speech to words: finding and checking models, the faster-whisper edge, the live streamer."""
