@@ -275,121 +275,34 @@ def _output(args: argparse.Namespace) -> _Output | _FileOutput:
     return _FileOutput(Path(args.output)) if getattr(args, "output", None) else _Output(sys.stdout)
 
 
-def _load_templates(args: argparse.Namespace):  # noqa: ANN202
-    """The catalog in use; broken files are reported and skipped, the rest loads."""
-    from dictate.catalog.loader import load_catalog
+def _choices(args: argparse.Namespace, beam_size: int = 5):  # noqa: ANN202 - runtime.session.SessionSettings
+    from dictate.runtime.session import SessionSettings
 
-    catalog = load_catalog(Path(args.templates) if args.templates else None)
-    for problem in catalog.problems:
-        log.warning("%s", problem)
-    if catalog.errors:
-        log.warning("%d template problem(s): the files concerned are skipped (see `dictate templates "
-                    "check`)", len(catalog.errors))
-    return catalog
-
-
-def _settings(args: argparse.Namespace):  # noqa: ANN202
-    """Templates, language, commands and the model's identity: everything but loading the model.
-
-    Quick enough for the app to call before it opens. Raises DictateError.
-    """
-    from dictate.catalog.commands import CommandSet
-    from dictate.catalog.layouts import load_layout
-    from dictate.speech.models import resolve_model
-    from dictate.notes.note import ModelRef
-    from dictate.notes.pipeline import Settings
-
-    language = args.language.strip().lower()
-    catalog = _load_templates(args)
-    layout = catalog.layouts.get(args.layout) or load_layout(args.layout, catalog.directory / "layouts")
-    model = resolve_model(args.model)
-    commands = catalog.commands.get(language)
-    if commands is None:
-        log.warning("no spoken commands for language '%s': the text is kept as spoken", language)
-        commands = CommandSet(language=language, heading=(), marks={})
-    use_vocabulary = not args.no_vocabulary
-    vocabularies = [v for v in catalog.vocabularies.values() if v.language == language] if use_vocabulary else []
-    autotexts = catalog.autotexts_for(language)
-    terms = catalog.terms(language) if use_vocabulary else []
-    settings = Settings(layout=layout, commands=commands, language=language,
-                        model=ModelRef(name=model.name, sha256=model.sha256), autotexts=autotexts,
-                        terms=terms, vocabularies=tuple((v.id, len(v.terms)) for v in vocabularies))
-    log.debug("%d auto-text(s), %d vocabulary term(s) for '%s'", len(autotexts), len(terms), language)
-    return settings, model, catalog
-
-
-def _load_model(args: argparse.Namespace, settings, model, catalog, beam_size: int = 5):  # noqa: ANN001, ANN202
-    """The transcriber and the hints for it. Raises DictateError."""
-    from dictate.speech.hotwords import build_hotwords
-    from dictate.speech.whisper import DecodeOptions, WhisperTranscriber
-
-    language = settings.language
-    started = time.perf_counter()
-    transcriber = WhisperTranscriber(model, options=DecodeOptions(beam_size=beam_size))
-    log.debug("model %s loaded in %.1f s", model.name, time.perf_counter() - started)
-    if language not in transcriber.languages:
-        raise DictateError(f"'{language}' is not a language the model knows; use a code such as da, en, "
-                           f"sv, de (all: {' '.join(transcriber.languages)})", exit_code=ExitCode.USAGE)
-    hotwords = None
-    if args.hints:
-        hotwords = build_hotwords(settings.commands, settings.autotexts, catalog.terms(language), language,
-                                  lambda text: transcriber.count_tokens(text, language))
-        # Template words only, never transcript text.
-        log.debug("hints: %d tokens of auto-text triggers and vocabulary", transcriber.count_tokens(hotwords, language))
-    return transcriber, hotwords
-
-
-def _prepare(args: argparse.Namespace, beam_size: int = 5):  # noqa: ANN202
-    """Settings, transcriber and hints, checked in order of cost. Raises DictateError."""
-    settings, model, catalog = _settings(args)
-    transcriber, hotwords = _load_model(args, settings, model, catalog, beam_size)
-    return settings, transcriber, hotwords
+    return SessionSettings(language=args.language, layout=args.layout, model=args.model,
+                           templates=Path(args.templates) if args.templates else None,
+                           vocabulary=not args.no_vocabulary, hints=args.hints, beam_size=beam_size)
 
 
 def _app(args: argparse.Namespace) -> int:
     """The terminal app. Logs go to a file while it runs; finished notes go to stdout after."""
-    from dictate.speech.live import LiveSettings, make_streamer
-    from dictate.audio.sources import FileSource
-    from dictate.ui.app import AppOptions, make_app
-    from dictate.runtime.engine import Engine
+    from functools import partial
+
+    from dictate.runtime.session import drafts_store, live_engine, prepare, restorable_drafts
+    from dictate.ui.app import AppSettings, make_app
 
     out = _output(args)  # stdout is taken before the app owns the terminal
-    settings, model, catalog = _settings(args)
+    dictation = prepare(_choices(args))
     _log_to_file()
-
-    def engine_factory() -> Engine:
-        started = time.perf_counter()
-        transcriber, hotwords = _load_model(args, settings, model, catalog)
-        log.info("app: model %s loaded in %.1f s", model.name, time.perf_counter() - started)
-        from dictate.speech.whisper import StreamingVad
-
-        live = LiveSettings(hotwords=(lambda: hotwords) if hotwords else None)
-        streamer = make_streamer(transcriber, settings.language, live, vad=StreamingVad())
-        recorder = _keep_audio(args, store, None)
-        if args.input:
-            return Engine(FileSource(Path(args.input), realtime=not args.fast), streamer, live_source=False,
-                          recorder=recorder)
-        from dictate.audio.microphone import MicrophoneSource
-
-        return Engine(MicrophoneSource(device=args.device), streamer, live_source=True, recorder=recorder)
-
-    from dictate.notes.drafts import DraftStore
-
-    store = DraftStore.default()
-    purged = store.purge()
-    if purged:
-        log.info("removed %d draft(s) older than the retention period", purged)
-
-    def recover():  # noqa: ANN202
-        """The newest unfinished draft that still replays, if any."""
-        return next((note for _, note in _restorable_drafts(store, settings, catalog)), None)
-
+    store = drafts_store()
+    engine = partial(live_engine, dictation, input_file=args.input, device=args.device, realtime=not args.fast,
+                     keep_audio=args.keep_audio, store=store)
     label = args.input or (f"mic {args.device}" if args.device else "mic")
-    app = make_app(AppOptions(settings=settings, engine_factory=engine_factory, source_label=label,
-                              render=_note_renderer(args), ui_language=args.ui_language, model_label=model.name,
-                              drafts=store, recover=recover))
+    app = make_app(AppSettings(settings=dictation.settings, engine_factory=engine, source_label=label,
+                               render=_note_renderer(args), ui_language=args.ui_language,
+                               model_label=dictation.model.name, drafts=store,
+                               recover=lambda: next((n for _, n in restorable_drafts(store, dictation)), None)))
     log.info("app started: %s, language %s, layout %s", "file" if args.input else "microphone",
-             settings.language, settings.layout.id)
+             dictation.settings.language, dictation.settings.layout.id)
     notes = app.run() or []
     log.info("app closed: %d finished note(s)", len(notes))
     written: list[Path] = []
@@ -423,9 +336,12 @@ def _transcribe(args: argparse.Namespace) -> int:
     from dictate.audio.decode import load_audio
     from dictate.notes.pipeline import transcribe_audio
     from dictate.output.progress import ProgressLine
+    from dictate.runtime.session import load_recogniser, prepare
 
     render = _note_renderer(args)
-    settings, transcriber, hotwords = _prepare(args, beam_size=args.beam_size)
+    dictation = prepare(_choices(args, beam_size=args.beam_size))
+    recogniser = load_recogniser(dictation)
+    settings, transcriber, hotwords = dictation.settings, recogniser.transcriber, recogniser.hotwords
     out = _output(args)
     several = len(args.files) > 1 and args.format in ("text", "markdown")
     status = ExitCode.OK
@@ -495,29 +411,16 @@ def _transcript_events(result, name: str) -> str:  # noqa: ANN001 - pipeline.Res
                     events.final_note(result.note), events.session_end("end_of_stream", int(ExitCode.OK))])
 
 
-def _restorable_drafts(store, settings, catalog, oldest_first: bool = False):  # noqa: ANN001, ANN202
-    """(path, note) for each unfinished draft that replays; the others are named in a warning."""
-    from dictate.notes.drafts import restore_note
-
-    paths = store.unfinished()
-    for path in reversed(paths) if oldest_first else paths:
-        try:
-            yield path, restore_note(path, catalog.layouts, dict(catalog.autotexts), model=settings.model,
-                                     vocabularies=settings.vocabularies, interpreter=settings.interpreter())
-        except (ValueError, KeyError, OSError) as exc:
-            log.warning("draft %s cannot be restored: %s", path.name, exc)
-
-
 def _recover(args: argparse.Namespace) -> int:
     """`listen --recover`: print every unfinished draft as a note, then retire it."""
-    from dictate.notes.drafts import DraftStore
+    from dictate.runtime.session import drafts_store, prepare, restorable_drafts
 
     render = _note_renderer(args)
-    settings, _, catalog = _settings(args)
-    store = DraftStore.default()
+    dictation = prepare(_choices(args))
+    store = drafts_store()
     out = _Output(sys.stdout)
     recovered = 0
-    for path, note in _restorable_drafts(store, settings, catalog, oldest_first=True):
+    for path, note in restorable_drafts(store, dictation, oldest_first=True):
         if not out.write(render(note)):
             return ExitCode.OK  # the reader is gone: the rest stay as drafts
         store.retire(path)
@@ -527,140 +430,71 @@ def _recover(args: argparse.Namespace) -> int:
 
 
 def _listen(args: argparse.Namespace) -> int:
+    """Headless live dictation: JSON Lines events (or only the note) on stdout."""
     import signal
 
     if args.recover:
         return _recover(args)
 
+    from dictate.audio.sources import SourceStatus
+    from dictate.interpret.interpreter import Notice
     from dictate.output import events
-    from dictate.speech.live import LiveSettings, make_streamer
-    from dictate.notes.session import LiveSession
-    from dictate.audio.sources import FileSource, SourceStatus
+    from dictate.runtime.headless import HeadlessSession
+    from dictate.runtime.session import drafts_store, live_engine, prepare
 
     render = _note_renderer(args)
     out = _Output(sys.stdout)
     jsonl = args.format == "jsonl"
-
+    dictation = prepare(_choices(args))
+    store = drafts_store()
+    engine = live_engine(dictation, input_file=args.input, device=args.device, realtime=args.realtime)
+    # Every commit is in the draft journal (fsync'd) before it is printed, so a crash
+    # or SIGKILL loses nothing that was committed: `dictate listen --recover` gives it back.
+    session = HeadlessSession(dictation, engine, store, keep_audio=args.keep_audio)
     started = False
 
-    def write(line: str) -> None:
-        if jsonl and not out.write(line):
-            raise _ReaderGone
-
-    def start() -> None:
-        """session_start comes first: once audio arrives (the device is open and
-        its rate known), or just before an error."""
+    def emit(line: str) -> None:
+        """session_start comes first: once audio arrives (the device is open and its rate
+        known), or just before anything else."""
         nonlocal started
         if not started:
             started = True
-            write(events.session_start(note, source.description))
+            if jsonl and not out.write(events.session_start(session.note, engine.source.description)):
+                raise _ReaderGone
             log.info("listening (%s); say \"%s\" or press Ctrl-C to finish",
-                     source.description.get("device") or source.description.get("path"),
-                     (settings.commands.end_note or ("Ctrl-C",))[0])
+                     engine.source.description.get("device") or engine.source.description.get("path"),
+                     (dictation.settings.commands.end_note or ("Ctrl-C",))[0])
+        if line and jsonl and not out.write(line):
+            raise _ReaderGone
 
-    def emit(line: str) -> None:
-        start()
-        write(line)
+    def report(item) -> None:  # noqa: ANN001 - headless.Report
+        if isinstance(item, Notice):
+            emit(events.notice(item.message, item.at, item.choices))
+        elif isinstance(item, SourceStatus):
+            emit(events.status(item, session.stream_time))
+        else:
+            emit(events.stream_event(item))
 
-    def on_status(item: SourceStatus) -> None:
-        emit(events.status(item, session.streamer.stream_time))
-
-    if args.input:
-        source = FileSource(Path(args.input), realtime=args.realtime)
-    else:
-        from dictate.audio.microphone import MicrophoneSource
-
-        source = MicrophoneSource(device=args.device, on_status=on_status)
-    settings, transcriber, hotwords = _prepare(args)
-    from dictate.notes.drafts import DraftStore
-    from dictate.speech.whisper import StreamingVad
-
-    note = settings.new_note(source.description.get("path") or source.description.get("device"))
-    live = LiveSettings(hotwords=(lambda: hotwords) if hotwords else None)
-    session = LiveSession(
-        streamer=make_streamer(transcriber, settings.language, live, vad=StreamingVad()),
-        interpreter=settings.interpreter(),
-        note=note,
-    )
-    # Every commit is in the draft journal (fsync'd) before it is printed, so a crash
-    # or SIGKILL loses nothing that was committed: `dictate listen --recover` gives it back.
-    store = DraftStore.default()
-    if store.purge():
-        log.info("removed draft(s) older than the retention period")
-    journal = []
-    recorder = _keep_audio(args, store, note.id)
-
-    def draft():  # noqa: ANN202
-        if not journal:
-            journal.append(store.start(note))
-        return journal[0]
-
-    session.builder.on_commit = lambda words: draft().commit(words)
-    session.builder.on_apply = lambda edits: draft().edits(edits)
     # SIGTERM (a service manager, an integrator's timeout) ends the session like Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    reason, code = "end_of_stream", ExitCode.OK
     try:
-        try:
-            for frames in source.frames():
-                start()
-                if recorder:
-                    recorder.write(frames)
-                _emit_all(emit, events, session, session.push(frames))
-                if session.ended:
-                    reason = "end_note"
-                    break
-        except KeyboardInterrupt:
-            reason, code = "interrupted", ExitCode.INTERRUPTED
-        except DictateError as exc:
-            log.error("%s", exc.message)
-            emit(events.status(SourceStatus("source_error", exc.message, fatal=True), session.streamer.stream_time))
-            reason, code = "source_error", exc.exit_code
-        else:
-            if reason == "end_of_stream" and source.description.get("kind") == "microphone":
-                reason, code = "device_lost", ExitCode.DEVICE
-        if hasattr(source, "stop"):
-            source.stop()
-        if recorder:
-            recorder.close()
-            log.info("audio kept: %s (%.1f s)", recorder.path, recorder.seconds)
-        _emit_all(emit, events, session, session.finish())
+        outcome = session.run(report, listening=lambda: emit(""))
+        if engine.recorder is not None:
+            log.info("audio kept: %s (%.1f s)", engine.recorder.path, engine.recorder.seconds)
         if jsonl:
-            emit(render(note))
-            emit(events.session_end(reason, int(code)))
-        elif not out.write(render(note)):
+            emit(render(session.note))
+            emit(events.session_end(outcome.reason, int(outcome.exit_code)))
+        elif not out.write(render(session.note)):
             raise _ReaderGone
     except _ReaderGone:
         return ExitCode.OK  # the note was not delivered: its draft stays for --recover
-    if journal:
-        journal[0].close()
-        store.retire(journal[0].path)  # the note is out: the draft has done its job
-    log.info("session ended (%s)", reason.replace("_", " "))
-    return code
-
-
-def _keep_audio(args: argparse.Namespace, store, name: str | None):  # noqa: ANN001, ANN202
-    """An AudioRecorder beside the drafts with --keep-audio, else None (audio is never stored)."""
-    if not getattr(args, "keep_audio", False):
-        return None
-    from dictate.notes.drafts import retention_days
-    from dictate.audio.recorder import AudioRecorder
-
-    recorder = AudioRecorder.for_session(store.directory, name)
-    log.info("keeping the audio in %s (removed with the drafts after %g days)", recorder.path, retention_days())
-    return recorder
+    session.delivered()
+    log.info("session ended (%s)", outcome.reason.replace("_", " "))
+    return outcome.exit_code
 
 
 class _ReaderGone(Exception):
     """stdout was closed by the reader."""
-
-
-def _emit_all(emit, events, session, stream_events) -> None:  # noqa: ANN001
-    for event in stream_events:
-        emit(events.stream_event(event))
-    for notice in session.new_notices():
-        log.warning("%s at %.1f s", notice.message, notice.at)
-        emit(events.notice(notice.message, notice.at, notice.choices))
 
 
 def _templates(args: argparse.Namespace) -> int:

@@ -11,6 +11,8 @@ from dictate.exit_codes import ExitCode
 
 class DictateError(Exception):
     exit_code: ExitCode = ExitCode.FAILURE
+    #: what failed, for a view that says it in its own words: "error", "model", "device", "portaudio"
+    kind: str = "error"
 
     def __init__(self, message: str, *, exit_code: ExitCode | None = None) -> None:
         super().__init__(message)
@@ -32,6 +34,20 @@ class ModelError(DictateError):
     """No usable speech model (missing, incomplete, wrong checksum, not a model)."""
 
     exit_code = ExitCode.UNAVAILABLE
+    kind = "model"
+
+
+class DeviceError(DictateError):
+    """No usable audio input: no such device, or it cannot be opened."""
+
+    exit_code = ExitCode.DEVICE
+    kind = "device"
+
+
+class PortAudioError(DeviceError):
+    """The PortAudio library (or the sounddevice package) is missing: no microphone at all."""
+
+    kind = "portaudio"
 
 
 class AudioError(DictateError):

@@ -18,7 +18,6 @@ import asyncio
 import statistics
 import sys
 import time
-from argparse import Namespace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,22 +36,17 @@ def pct(values: list[float], q: float) -> float:
 
 def one_run(args: argparse.Namespace) -> dict[str, float | list[float]]:
     began = time.perf_counter()  # the first run also pays for importing dictate, Textual and the model code
-    from dictate import cli
-    from dictate.speech.live import make_streamer
     from dictate.audio.sources import FileSource
-    from dictate.ui.app import AppOptions, make_app
     from dictate.runtime.engine import Engine
+    from dictate.runtime.session import SessionSettings, live_streamer, load_recogniser, prepare
+    from dictate.ui.app import AppSettings, make_app
 
-    cli_args = Namespace(language="da", layout="fsiii", model=args.model, templates=None, no_vocabulary=False,
-                         hints=False)
-    settings, model, catalog = cli._settings(cli_args)
+    dictation = prepare(SessionSettings(language="da", model=args.model))
+    settings, model = dictation.settings, dictation.model
 
     def engine() -> Engine:
-        transcriber, _ = cli._load_model(cli_args, settings, model, catalog)
-        from dictate.speech.whisper import StreamingVad
-
         # The clip three times over: enough decoding to keep the cores busy.
-        streamer = make_streamer(transcriber, "da", vad=StreamingVad())
+        streamer = live_streamer(load_recogniser(dictation), "da")
         source = FileSource(args.clip)
         frames = list(source.frames()) * 3
 
@@ -64,7 +58,7 @@ def one_run(args: argparse.Namespace) -> dict[str, float | list[float]]:
 
         return Engine(Replay(), streamer, live_source=False)
 
-    app = make_app(AppOptions(settings=settings, engine_factory=engine, source_label=str(args.clip),
+    app = make_app(AppSettings(settings=settings, engine_factory=engine, source_label=str(args.clip),
                               model_label=model.name))
     result: dict[str, float | list[float]] = {}
     lateness: list[float] = []

@@ -41,7 +41,7 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=10.0, help="length of the bounded-cost run (0: skip)")
     parser.add_argument("--bounded-only", action="store_true", help="only the bounded-cost run")
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
-                        help="override a StreamConfig field, e.g. --set end_silence=0.6 (repeatable)")
+                        help="override a StreamSettings field, e.g. --set end_silence=0.6 (repeatable)")
     args = parser.parse_args()
 
     from dictate.audio.decode import load_audio

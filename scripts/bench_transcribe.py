@@ -76,7 +76,7 @@ def main() -> int:
 
     from dictate.audio.decode import load_audio
     from dictate.speech.models import resolve_model
-    from dictate.speech.whisper import DecodeOptions, WhisperTranscriber
+    from dictate.speech.whisper import DecodeSettings, WhisperTranscriber
 
     items = clips(args.folder)
     if not items:
@@ -85,7 +85,7 @@ def main() -> int:
 
     model = resolve_model(args.model)
     t0 = time.perf_counter()
-    options = DecodeOptions(beam_size=args.beam_size)
+    options = DecodeSettings(beam_size=args.beam_size)
     if args.fallback:
         options = dataclasses.replace(options, temperatures=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0))
     transcriber = WhisperTranscriber(model, options=options)

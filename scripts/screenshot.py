@@ -23,9 +23,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from streaming_fakes import FakeWhisper, fake_vad, speak  # noqa: E402
 
 from dictate.catalog.loader import load_catalog  # noqa: E402
-from dictate.notes.pipeline import Settings  # noqa: E402
+from dictate.notes.pipeline import NoteSettings  # noqa: E402
 from dictate.speech.streamer import Streamer  # noqa: E402
-from dictate.ui.app import AppOptions, make_app  # noqa: E402
+from dictate.ui.app import AppSettings, make_app  # noqa: E402
 from dictate.runtime.engine import Engine  # noqa: E402
 
 SCRIPT = [["Borgeren", "har", "sovet", "godt", "og", "har", "ikke", "haft", "smerter."],
@@ -52,7 +52,7 @@ def main() -> int:
     args = parser.parse_args()
     width, height = (int(x) for x in args.size.split("x"))
     catalog = load_catalog()
-    settings = Settings(layout=catalog.layouts["fsiii"], commands=catalog.commands["da"], language="da",
+    settings = NoteSettings(layout=catalog.layouts["fsiii"], commands=catalog.commands["da"], language="da",
                         autotexts=catalog.autotexts_for("da"), terms=catalog.terms("da"))
     vocabulary = sorted({w for u in SCRIPT for w in u})
     audio, _ = speak(SCRIPT, vocabulary)
@@ -60,7 +60,7 @@ def main() -> int:
     def engine() -> Engine:
         return Engine(Source(audio), Streamer(transcribe=FakeWhisper(vocabulary), vad=fake_vad), live_source=False)
 
-    app = make_app(AppOptions(settings=settings, engine_factory=engine, source_label="besøg.wav",
+    app = make_app(AppSettings(settings=settings, engine_factory=engine, source_label="besøg.wav",
                               model_label="whisper-base"))
 
     async def shoot() -> None:

@@ -6,7 +6,7 @@
 The eval clips of one language (../shared/eval) are cycled, in a seeded
 shuffled order, with seeded pauses of 1.5-4 s between them, into one stream
 that is generated block by block (never held whole in memory) and fed, 0.1 s
-at a time, to a `LiveSession` built as `dictate listen` builds it: the same
+at a time, to a `HeadlessSession` built as `dictate listen` builds it: the same
 streamer factory, interpreter and note, every commit and every group of edits
 journaled in a `DraftStore` (a temporary folder, never the user's), every
 event serialised as the JSON Lines `listen` prints (to /dev/null here).
@@ -225,13 +225,14 @@ def main() -> int:
 
 
 def run(args: argparse.Namespace, drafts_dir: Path) -> int:
-    from dictate import cli
-    from dictate.output import events
     from dictate.audio.decode import load_audio
     from dictate.notes.drafts import DraftStore, restore_note
-    from dictate.speech.live import LiveSettings, make_streamer
+    from dictate.output import events
     from dictate.output.render import to_dict, to_text
-    from dictate.notes.session import LiveSession
+    from dictate.runtime.engine import Engine
+    from dictate.runtime.headless import HeadlessSession
+    from dictate.runtime.session import SessionSettings, live_streamer, load_recogniser, prepare
+    from dictate.speech.live import LiveSettings, make_streamer
     from dictate.speech.streamer import Commit
     from dictate.words import Word
 
@@ -240,25 +241,29 @@ def run(args: argparse.Namespace, drafts_dir: Path) -> int:
     if not clips:
         print(f"no '{args.language}' clips with references in {args.source}", file=sys.stderr)
         return 66
-    # The settings `dictate listen` builds: templates, commands, vocabulary, model identity.
-    listen_args = cli.build_parser().parse_args(["listen", "--language", args.language, "--model", args.model])
-    settings, model, catalog = cli._settings(listen_args)
+    # The session `dictate listen` builds: templates, commands, vocabulary, model identity.
+    dictation = prepare(SessionSettings(language=args.language, model=args.model))
+    settings, catalog = dictation.settings, dictation.catalog
+    live = LiveSettings()
     if args.fake:
         vocabulary = sorted({w for c in clips for w in normalise(c.reference).split()})
         decoder = FakeDecoder(vocabulary)
         audio = [decoder.speak(normalise(c.reference).split()) for c in clips]
         def vad_factory():  # noqa: ANN202
             return fake_vad
-        hotwords = None
-        engine = f"fake recogniser and VAD ({len(vocabulary)} words)"
+        def new_streamer(wrap):  # noqa: ANN001, ANN202
+            return make_streamer(decoder, settings.language, live, vad=vad_factory(), wrap=wrap)
+        engine_name = f"fake recogniser and VAD ({len(vocabulary)} words)"
     else:
         from dictate.speech.whisper import StreamingVad
 
-        decoder, hotwords = cli._load_model(listen_args, settings, model, catalog)
+        recogniser = load_recogniser(dictation)
+        decoder = recogniser.transcriber
         audio = [load_audio(c.audio).samples for c in clips]
         vad_factory = StreamingVad
-        engine = f"{model.name} int8"
-    live = LiveSettings(hotwords=(lambda: hotwords) if hotwords else None)
+        def new_streamer(wrap):  # noqa: ANN001, ANN202
+            return live_streamer(recogniser, settings.language, live=live, wrap=wrap)
+        engine_name = f"{dictation.model.name} int8"
 
     # Warm-up, before the baseline: the model at the longest buffer and both beams, the VAD.
     longest = np.concatenate(audio)[: int(live.stream.max_buffer * RATE)]
@@ -296,25 +301,91 @@ def run(args: argparse.Namespace, drafts_dir: Path) -> int:
             return words
         return decode
 
-    # As cli._listen: a LiveSession, every commit and edit group journaled (fsync'd), events serialised.
-    note = settings.new_note(f"soak:{args.language}")
-    session = LiveSession(streamer=make_streamer(decoder, settings.language, live, vad=vad_factory(), wrap=timed),
-                          interpreter=settings.interpreter(), note=note)
-    store = DraftStore(drafts_dir)
-    journal = []
+    ends, latency = array("d"), array("d")   # per committed word: audio end, commit latency
+    commands = Commands(settings.commands, settings.layout, args.language)
+    said, skipped = Counter(), Counter()
+    command_cost: dict[str, list[tuple[float, float]]] = {}
+    total = int(args.minutes * 60 * RATE)
+    rng = random.Random(args.seed)
+    rss = [rss_mb()]
+    round_starts: list[float] = []
+    # The simulated clock: the audio's time plus what processing it took (see the docstring).
+    clock = {"at": 0.0, "block_began": time.perf_counter()}
 
-    def draft():
-        if not journal:
-            journal.append(store.start(note))
-        return journal[0]
+    def clock_now() -> float:
+        return clock["at"] + time.perf_counter() - clock["block_began"]
 
-    session.builder.on_commit = lambda words: draft().commit(words)
-    session.builder.on_apply = lambda edits: draft().edits(edits)
+    class Nurse:
+        """The source: the clips block by block, and in some pauses a spoken command.
+
+        The engine feeds each block to the streamer between two steps of this generator,
+        so the time it takes is charged to the clock when the generator resumes."""
+
+        description = {"kind": "soak", "path": f"soak:{args.language}"}
+
+        def frames(self) -> Iterator[np.ndarray]:
+            fed, next_minute = 0, 1
+            for block, command in segments(audio, total, rng, commands, round_starts):
+                fed += len(block)
+                now[0] = fed / RATE
+                clock["at"] = max(clock["at"], now[0])
+                clock["block_began"] = time.perf_counter()
+                yield block
+                clock["at"] = clock_now()
+                clock["block_began"] = time.perf_counter()
+                if command is not None:
+                    say(*command)
+                while fed >= next_minute * 60 * RATE:
+                    rss.append(rss_mb())
+                    if next_minute % 5 == 0:
+                        reference.append(reference_decode())
+                        print(f"[soak] {next_minute}/{args.minutes:g} min, wall "
+                              f"{(time.perf_counter() - wall0) / 60:.1f} min, RSS {rss[-1]:.0f} MB, clock behind "
+                              f"audio {clock['at'] - now[0]:.2f} s, load {os.getloadavg()[0]:.2f}",
+                              file=sys.stderr, flush=True)
+                    next_minute += 1
+                clock["block_began"] = time.perf_counter()
+
+    # As `dictate listen`: a headless session, every commit and edit group journaled (fsync'd),
+    # every event serialised (to /dev/null).
+    session = HeadlessSession(dictation, Engine(Nurse(), new_streamer(timed), live_source=False),
+                              DraftStore(drafts_dir))
+    note = session.note
     sink = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    utterances = 0
 
-    def emit_all(stream_events) -> None:
-        sink.writelines(events.stream_event(event) for event in stream_events)
-        sink.writelines(events.notice(n.message, n.at, n.choices) for n in session.new_notices())
+    def report(item) -> None:  # noqa: ANN001 - headless.Report
+        nonlocal utterances
+        if isinstance(item, Commit):
+            sink.write(events.stream_event(item))
+            utterances += item.end_of_utterance
+            at = clock_now()
+            for word in item.words:
+                ends.append(word.end)
+                latency.append(at - word.end)
+        elif hasattr(item, "words"):
+            sink.write(events.stream_event(item))
+        elif hasattr(item, "at"):
+            sink.write(events.notice(item.message, item.at, item.choices))
+
+    def say(kind: str, phrase: str) -> None:
+        """A command spoken in a pause: handed to the note builder as the streamer would."""
+        if session.engine.streamer.in_utterance:
+            skipped[kind] += 1  # the VAD still hears the last clip: nobody speaks over it
+            return
+        said_words = phrase.split()
+        starts = [now[0] - 0.4 * (len(said_words) - i) for i in range(len(said_words))]
+        words = tuple(Word(text, t, t + 0.3, 1.0) for text, t in zip(said_words, starts))
+        began = time.perf_counter()
+        spoken = Commit(words, end_of_utterance=True, emitted_at=now[0])
+        session.builder.handle([spoken])
+        sink.write(events.stream_event(spoken))
+        for notice in session.builder.new_notices():
+            sink.write(events.notice(notice.message, notice.at, notice.choices))
+        spent = time.perf_counter() - began
+        clock["at"] += spent
+        said[kind] += 1
+        command_cost.setdefault(kind, []).append((now[0], spent))
 
     # Interpretation + note + journal, per call that carried events (measured, not changed).
     builder_log = {"at": array("d"), "seconds": array("d")}
@@ -328,84 +399,26 @@ def run(args: argparse.Namespace, drafts_dir: Path) -> int:
             builder_log["seconds"].append(time.perf_counter() - began)
 
     session.builder.handle = timed_handle
-
-    ends, latency = array("d"), array("d")   # per committed word: audio end, commit latency
-    commands = Commands(settings.commands, settings.layout, args.language)
-    said, skipped = Counter(), Counter()
-    command_cost: dict[str, list[tuple[float, float]]] = {}
-    total = int(args.minutes * 60 * RATE)
-    rng = random.Random(args.seed)
-    rss = [rss_mb()]
-    next_minute = 1
-    clock, fed, utterances = 0.0, 0, 0
     cpu0, loop0 = time.process_time(), time.perf_counter()
     sink.write(events.session_start(note, {"kind": "soak", "path": note.source}))
-    print(f"[soak] {engine}, {args.minutes:g} min of '{args.language}' ({len(clips)} clips); baseline RSS "
+    print(f"[soak] {engine_name}, {args.minutes:g} min of '{args.language}' ({len(clips)} clips); baseline RSS "
           f"{rss[0]:.0f} MB", file=sys.stderr, flush=True)
-
-    def collect(stream_events) -> None:
-        nonlocal utterances
-        for event in stream_events:
-            if isinstance(event, Commit):
-                utterances += event.end_of_utterance
-                for word in event.words:
-                    ends.append(word.end)
-                    latency.append(clock - word.end)
-
-    round_starts: list[float] = []
-    for block, command in segments(audio, total, rng, commands, round_starts):
-        fed += len(block)
-        now[0] = fed / RATE
-        clock = max(clock, now[0])
-        began = time.perf_counter()
-        stream_events = session.push(block)
-        emit_all(stream_events)
-        clock += time.perf_counter() - began
-        collect(stream_events)
-        if command is not None:
-            kind, phrase = command
-            if session.streamer.in_utterance:
-                skipped[kind] += 1  # the VAD still hears the last clip: nobody speaks over it
-            else:
-                said_words = phrase.split()
-                starts = [now[0] - 0.4 * (len(said_words) - i) for i in range(len(said_words))]
-                words = tuple(Word(text, t, t + 0.3, 1.0) for text, t in zip(said_words, starts))
-                began = time.perf_counter()
-                spoken = [Commit(words, end_of_utterance=True, emitted_at=now[0])]
-                session.builder.handle(spoken)
-                emit_all(spoken)
-                spent = time.perf_counter() - began
-                clock += spent
-                said[kind] += 1
-                command_cost.setdefault(kind, []).append((now[0], spent))
-        while fed >= next_minute * 60 * RATE:
-            rss.append(rss_mb())
-            if next_minute % 5 == 0:
-                reference.append(reference_decode())
-                print(f"[soak] {next_minute}/{args.minutes:g} min, wall {(time.perf_counter() - wall0) / 60:.1f} min, "
-                      f"RSS {rss[-1]:.0f} MB, clock behind audio {clock - now[0]:.2f} s, load {os.getloadavg()[0]:.2f}",
-                      file=sys.stderr, flush=True)
-            next_minute += 1
-    began = time.perf_counter()
-    final_events = session.finish()
-    emit_all(final_events)
-    clock += time.perf_counter() - began
-    collect(final_events)
+    session.run(report)
     sink.write(events.final_note(note))
     sink.write(events.session_end("end_of_stream", 0))
     sink.close()
     cpu = time.process_time() - cpu0
     loop_wall = time.perf_counter() - loop0
-    audio_seconds = fed / RATE
-    if journal:
-        journal[0].close()
+    audio_seconds = now[0]
+    session.draft.close()
     rss_end = rss_mb()
 
     # Replay the journal as `dictate listen --recover` would, and compare with the live note.
-    journal_bytes = journal[0].path.stat().st_size if journal else 0
+    journal_path = session.draft.path
+    journal_bytes = journal_path.stat().st_size if journal_path else 0
     replay_ok = False
-    if journal:
-        restored = restore_note(journal[0].path, catalog.layouts, dict(catalog.autotexts), model=settings.model,
+    if journal_path:
+        restored = restore_note(journal_path, catalog.layouts, dict(catalog.autotexts), model=settings.model,
                                 vocabularies=settings.vocabularies, interpreter=settings.interpreter())
         replay_ok = to_text(restored) == to_text(note) and to_dict(restored) == to_dict(note)
         if not replay_ok:
@@ -480,13 +493,13 @@ def run(args: argparse.Namespace, drafts_dir: Path) -> int:
 
     print(f"machine: {hardware}; load average (1 min) at start {load_start[0]:.2f}, at end {load_end[0]:.2f}")
     print(f"soak: {args.minutes:g} min of '{args.language}' eval clips ({len(clips)}, shuffled per round, seed "
-          f"{args.seed}) with 1.5-4 s pauses; {engine}; live beam {live.beam_size} (last decode "
+          f"{args.seed}) with 1.5-4 s pauses; {engine_name}; live beam {live.beam_size} (last decode "
           f"{live.final_beam_size}); block {BLOCK:g} s; wall {time.perf_counter() - wall0:.0f} s")
     print(f"stream: {audio_seconds / 60:.1f} min audio, {len(dec_s)} decodes, {utterances} utterances, "
           f"{len(ends)} words committed by the streamer; note {note_words} words in {sections_used} sections, "
           f"{len(note.history)} edit groups; compute {cpu / audio_seconds:.2f} CPU s per audio s "
           f"(loop wall {loop_wall / audio_seconds:.2f} s per audio s); clock behind audio at the end "
-          f"{clock - audio_seconds:.2f} s")
+          f"{clock['at'] - audio_seconds:.2f} s")
     print("commands said in pauses: " + (", ".join(f"{k} {v}" for k, v in sorted(said.items())) or "none")
           + ("; skipped (still in an utterance): " + ", ".join(f"{k} {v}" for k, v in sorted(skipped.items()))
              if skipped else ""))

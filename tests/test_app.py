@@ -20,16 +20,16 @@ from streaming_fakes import FakeWhisper, fake_vad, speak
 
 from dictate.catalog.loader import load_catalog
 from dictate.errors import AudioError
-from dictate.notes.pipeline import Settings
+from dictate.notes.pipeline import NoteSettings
 from dictate.output.render import RENDERERS
 from dictate.speech.streamer import Streamer
-from dictate.ui.app import AppOptions, make_app
+from dictate.ui.app import AppSettings, make_app
 from dictate.runtime.engine import Engine
 
 pytestmark = pytest.mark.timing
 
 CATALOG = load_catalog()
-SETTINGS = Settings(layout=CATALOG.layouts["fsiii"], commands=CATALOG.commands["da"], language="da",
+SETTINGS = NoteSettings(layout=CATALOG.layouts["fsiii"], commands=CATALOG.commands["da"], language="da",
                     autotexts=CATALOG.autotexts_for("da"), terms=CATALOG.terms("da"))
 
 SCRIPT = [["Borgeren", "sov", "godt."], ["Overskrift", "ernæring."], ["Hun", "spiste", "lidt."],
@@ -60,8 +60,8 @@ def fake_engine(script=SCRIPT, delay: float = 0.0, live: bool = False) -> tuple[
     return Engine(source, Streamer(transcribe=FakeWhisper(vocabulary), vad=fake_vad), live_source=live), source
 
 
-def options(factory, language: str = "da", output: str = "text") -> AppOptions:  # noqa: ANN001
-    return AppOptions(settings=SETTINGS, engine_factory=factory, source_label="fake.wav", render=RENDERERS[output],
+def options(factory, language: str = "da", output: str = "text") -> AppSettings:  # noqa: ANN001
+    return AppSettings(settings=SETTINGS, engine_factory=factory, source_label="fake.wav", render=RENDERERS[output],
                       ui_language=language, model_label="fake")
 
 
@@ -165,9 +165,9 @@ def test_the_pickers_insert_an_auto_text_and_move_to_a_heading():
 
 def test_a_missing_device_is_said_plainly_with_the_fix_and_the_app_stays_open():
     def no_portaudio() -> Engine:
-        from dictate.errors import DictateError
+        from dictate.errors import PortAudioError
 
-        raise DictateError("the PortAudio library is not installed; microphone input needs it")
+        raise PortAudioError("the PortAudio library is not installed; microphone input needs it")
 
     app = make_app(options(no_portaudio))
 
@@ -242,14 +242,14 @@ def test_the_real_model_replaying_a_live_dictation(transcriber):
     from dictate.audio.sources import FileSource
     from dictate.speech.whisper import StreamingVad
 
-    english = Settings(layout=CATALOG.layouts["fsiii"], commands=CATALOG.commands["en"], language="en",
+    english = NoteSettings(layout=CATALOG.layouts["fsiii"], commands=CATALOG.commands["en"], language="en",
                        autotexts=CATALOG.autotexts_for("en"))
 
     def engine() -> Engine:
         streamer = make_streamer(transcriber, "en", vad=StreamingVad())
         return Engine(FileSource(DATA / "en_live.wav"), streamer, live_source=False)
 
-    app = make_app(AppOptions(settings=english, engine_factory=engine, source_label="en_live.wav",
+    app = make_app(AppSettings(settings=english, engine_factory=engine, source_label="en_live.wav",
                               render=RENDERERS["markdown"], ui_language="en", model_label="base"))
 
     async def scenario():
@@ -297,7 +297,7 @@ def test_every_ui_word_exists_in_both_languages_and_notices_are_translated():
     from dictate.ui.strings import STRINGS
 
     assert set(STRINGS["da"]) == set(STRINGS["en"])
-    source = (Path(__file__).parent.parent / "dictate" / "interpreter.py").read_text(encoding="utf-8")
+    source = (Path(__file__).parent.parent / "dictate" / "interpret" / "interpreter.py").read_text(encoding="utf-8")
     codes = set(re.findall(r'self\._notice\([^,]+, "(\w+)"', source))
     assert len(codes) == 6 and all(f"notice_{code}" in STRINGS["da"] for code in codes)
 

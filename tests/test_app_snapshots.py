@@ -65,9 +65,9 @@ def test_help_screen(snap_compare):
 
 def test_missing_microphone(snap_compare):
     def no_device():  # noqa: ANN202
-        from dictate.errors import DictateError
+        from dictate.errors import DeviceError
 
-        raise DictateError("no input device matches 'Jabra Evolve'; see `dictate devices`")
+        raise DeviceError("no input device matches 'Jabra Evolve'; see `dictate devices`")
 
     app = make_app(frozen(options(no_device)))
 

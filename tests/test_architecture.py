@@ -120,3 +120,17 @@ def test_one_sample_rate():
                    for line in p.read_text(encoding="utf-8").splitlines()
                    if line.startswith("SAMPLE_RATE") or "16_000" in line or "16000" in line]
     assert definitions == ["dictate/audio/__init__.py: SAMPLE_RATE = 16_000"], definitions
+
+
+#: What assembling a session means: loading the model, making the streamer, opening a
+#: source, journalling, recording. The views (the CLI and the app) leave all of it to
+#: dictate.runtime.
+ASSEMBLY = ("WhisperTranscriber", "StreamingVad", "make_streamer", "Streamer(", "FileSource",
+            "MicrophoneSource", "AudioRecorder", "Journal", "NoteDraft(", "NoteBuilder(", "restore_note", "Engine(")
+
+
+def test_the_views_hold_no_session_assembly():
+    views = [PACKAGE / "cli.py", *sorted((PACKAGE / "ui").glob("*.py"))]
+    found = [f"{path.relative_to(ROOT)}: {name}" for path in views for name in ASSEMBLY
+             if name in path.read_text(encoding="utf-8")]
+    assert found == []

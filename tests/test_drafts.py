@@ -11,14 +11,14 @@ import pytest
 from dictate.catalog.loader import load_catalog
 from dictate.notes.drafts import DraftStore, read_journal, restore_note
 from dictate.interpret.edits import NextField, ReplaceText, Undo
-from dictate.notes.pipeline import Settings
+from dictate.notes.pipeline import NoteSettings
 from dictate.output.render import to_dict
-from dictate.notes.session import NoteBuilder
+from dictate.notes.builder import NoteBuilder
 from dictate.speech.streamer import Commit
 from dictate.words import Word
 
 CATALOG = load_catalog()
-SETTINGS = Settings(layout=CATALOG.layouts["fsiii"], commands=CATALOG.commands["da"], language="da",
+SETTINGS = NoteSettings(layout=CATALOG.layouts["fsiii"], commands=CATALOG.commands["da"], language="da",
                     autotexts=CATALOG.autotexts_for("da"), terms=CATALOG.terms("da"))
 UTTERANCES = ["Borgeren fik Panodyl i morges.", "Overskrift ernæring.", "Hun drak hundrede og halvtreds milliliter.",
               "Autotekst sårpleje.", "venstre hæl", "Næste felt.", "tre gange fire", "Slet det.",

@@ -30,7 +30,7 @@ from conftest import DATA, ROOT, run_cli
 from dictate.audio.decode import DecodedAudio, load_audio
 from dictate.catalog.commands import load_commands
 from dictate.catalog.layouts import load_layout
-from dictate.notes.pipeline import Settings, transcribe_audio
+from dictate.notes.pipeline import NoteSettings, transcribe_audio
 from dictate.exit_codes import ExitCode
 from wordrecall import recall
 
@@ -102,7 +102,7 @@ def test_soap_dictation_in_markdown():
     ("da_dictation.wav", "da"),
 ])
 def test_the_same_recording_always_gives_the_same_note(transcriber, name, language):
-    settings = Settings(layout=load_layout("fsiii"), commands=load_commands(language), language=language)
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands(language), language=language)
     audio = load_audio(DATA / name)
     assert audio.duration > 5
     first, second = (transcribe_audio(audio, transcriber, settings).note for _ in range(2))
@@ -113,7 +113,7 @@ def test_the_same_recording_always_gives_the_same_note(transcriber, name, langua
 
 
 def test_real_danish_speech(transcriber):
-    settings = Settings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
     result = transcribe_audio(load_audio(DATA / "nst_danspeech_u0042008.wav"), transcriber, settings)
     reference = (DATA / "nst_danspeech_u0042008.txt").read_text(encoding="utf-8")
     text = result.note.filled_sections()[0].text
@@ -131,7 +131,7 @@ def test_silence_and_low_noise_give_empty_notes_and_no_invented_text():
 
 
 def test_in_process_silence_with_fake_empty_recording(transcriber):
-    settings = Settings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
     empty = DecodedAudio(np.zeros(0, dtype=np.float32), DATA / "none.wav")
     assert transcribe_audio(empty, transcriber, settings).note.is_empty
 

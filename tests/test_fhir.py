@@ -22,7 +22,7 @@ from dictate.output.fhir import (DATA_ABSENT_REASON, NEEDS_REVIEW_URL, REVIEW_IT
                           to_bundle, to_fhir)
 from dictate.catalog.layouts import load_layout
 from dictate.notes.note import Note
-from dictate.notes.pipeline import Settings, build_note
+from dictate.notes.pipeline import NoteSettings, build_note
 from dictate.output.render import render_note
 from dictate.words import Utterance, Word
 
@@ -37,7 +37,7 @@ def utt(text: str, probability: float = 0.95) -> Utterance:
 
 
 def note_of(*texts: str, language: str = "da", layout: str = "fsiii") -> Note:
-    settings = Settings(layout=load_layout(layout), commands=load_commands(language), language=language)
+    settings = NoteSettings(layout=load_layout(layout), commands=load_commands(language), language=language)
     note, _ = build_note([utt(t) for t in texts], settings)
     note.id, note.created = "0b7d5c1a-2f4e-4c3b-9a8d-7e6f5a4b3c2d", datetime(2026, 5, 4, 8, 30, tzinfo=timezone.utc)
     return note
@@ -168,7 +168,7 @@ def test_a_layout_without_a_code_system_gives_uncoded_sections(tmp_path):
     layout = tmp_path / "plain.yaml"
     layout.write_text("id: plain\nversion: '1'\nname: Enkel\nsections:\n  - key: a\n    code: A1\n"
                       "    heading: Afsnit\n", encoding="utf-8")
-    settings = Settings(layout=load_layout(str(layout)), commands=load_commands("da"), language="da")
+    settings = NoteSettings(layout=load_layout(str(layout)), commands=load_commands("da"), language="da")
     note, _ = build_note([utt("Overskrift afsnit. Tekst.")], settings)
     bundle = to_bundle(note)
     validate(bundle)
@@ -243,7 +243,7 @@ def test_an_unfilled_field_is_a_review_item_naming_the_field():
     from dictate.catalog.loader import load_catalog
 
     catalog = load_catalog()
-    settings = Settings(layout=catalog.layouts["fsiii"], commands=catalog.commands["da"], language="da",
+    settings = NoteSettings(layout=catalog.layouts["fsiii"], commands=catalog.commands["da"], language="da",
                         autotexts=catalog.autotexts_for("da"))
     # Leaving the auto-text at once: the first field takes its default, the other two stay unfilled.
     note, _ = build_note([utt("Autotekst hudobservation."), utt("Overskrift søvn. Sov godt.")], settings)
@@ -285,7 +285,7 @@ def test_narrative_drops_characters_xml_cannot_carry():
 
 
 def test_an_empty_note_is_a_valid_final_document_without_sections():
-    settings = Settings(layout=load_layout("soap"), commands=load_commands("en"), language="en")
+    settings = NoteSettings(layout=load_layout("soap"), commands=load_commands("en"), language="en")
     note, _ = build_note([], settings)
     bundle = to_bundle(note)
     validate(bundle)

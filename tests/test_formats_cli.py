@@ -11,7 +11,7 @@ from fhir.resources.bundle import Bundle
 from conftest import DATA, run_cli
 from dictate.catalog.commands import load_commands
 from dictate.catalog.layouts import load_layout
-from dictate.notes.pipeline import Settings, build_note
+from dictate.notes.pipeline import NoteSettings, build_note
 from dictate.output.render import TRAILER_SEPARATOR, to_dict
 from dictate.words import Utterance, Word
 
@@ -40,7 +40,7 @@ def test_transcribe_jsonl_is_the_listen_event_stream_and_its_commits_rebuild_the
     # The contract of the stream: commits alone rebuild the note.
     utterances = [Utterance(tuple(Word(w["text"], w["start"], w["end"], w["probability"]) for w in e["words"]))
                   for e in events if e["type"] == "commit"]
-    settings = Settings(layout=load_layout("fsiii"), commands=load_commands("en"), language="en")
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands("en"), language="en")
     rebuilt, _ = build_note(utterances, settings)
     assert [s["text"] for s in to_dict(rebuilt)["sections"]] == [s["text"] for s in note["sections"]]
 

@@ -22,7 +22,7 @@ import pytest
 from dictate.output import events
 from dictate.catalog.loader import load_catalog
 from dictate.notes.note import ModelRef, Note
-from dictate.notes.pipeline import Settings, build_note
+from dictate.notes.pipeline import NoteSettings, build_note
 from dictate.output.render import render_note, to_dict
 from dictate.speech.streamer import Commit
 from dictate.words import Utterance, Word
@@ -77,7 +77,7 @@ def dictation(language: str) -> list[Utterance]:
 
 
 def golden_note(language: str):  # noqa: ANN201
-    settings = Settings(layout=CATALOG.layouts["fsiii"], commands=CATALOG.commands[language], language=language,
+    settings = NoteSettings(layout=CATALOG.layouts["fsiii"], commands=CATALOG.commands[language], language=language,
                         autotexts=CATALOG.autotexts_for(language), model=MODEL)
     note, notices = build_note(dictation(language), settings, source="visit.wav")
     note.id, note.created = IDS[language], CREATED

@@ -15,7 +15,7 @@ from dictate.catalog.commands import load_commands
 from dictate.interpret.edits import AddMark, AddWord, GoToSection
 from dictate.interpret.interpreter import Interpreter
 from dictate.catalog.layouts import load_layout
-from dictate.notes.pipeline import Settings, build_note
+from dictate.notes.pipeline import NoteSettings, build_note
 from dictate.words import Utterance, Word
 
 
@@ -29,7 +29,7 @@ def utt(text: str, start: float = 0.0) -> Utterance:
 
 
 def note_for(*texts: str, language: str = "da", layout: str = "fsiii"):
-    settings = Settings(layout=load_layout(layout), commands=load_commands(language), language=language)
+    settings = NoteSettings(layout=load_layout(layout), commands=load_commands(language), language=language)
     return build_note([utt(t) for t in texts], settings)
 
 
@@ -219,7 +219,7 @@ def paused(text: str, pause: float = 0.5) -> Utterance:
 
 def paused_note(*texts: str, language: str = "da", pause: float = 0.5):
     autotexts = load_catalog().autotexts_for(language)
-    settings = Settings(layout=load_layout("fsiii"), commands=load_commands(language), language=language,
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands(language), language=language,
                         autotexts=autotexts)
     return build_note([paused(t, pause) for t in texts], settings)
 
@@ -251,7 +251,7 @@ def test_a_short_gap_is_not_a_pause():
     ("Hun har det godt, | afslut notat | det her hører ikke med", "EndNote", "godt."),
 ])
 def test_a_command_between_pauses_acts_inside_a_sentence(spoken, edit, before):
-    settings = Settings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
     edits = settings.interpreter().feed(paused(spoken))
     kinds = [type(e).__name__ for e in edits]
     assert kinds[:4] == ["AddWord"] * 4 and kinds[4] == edit

@@ -8,16 +8,16 @@ import json
 import pytest
 
 from dictate.catalog.loader import load_catalog
-from dictate.notes.pipeline import Settings, build_note
+from dictate.notes.pipeline import NoteSettings, build_note
 from dictate.output.render import to_dict, to_text
 from tests.test_interpreter import utt
 
 CATALOG = load_catalog()
 
 
-def settings(language: str = "da", layout: str = "fsiii", vocabulary: bool = True) -> Settings:
+def settings(language: str = "da", layout: str = "fsiii", vocabulary: bool = True) -> NoteSettings:
     vocabularies = [v for v in CATALOG.vocabularies.values() if v.language == language] if vocabulary else []
-    return Settings(layout=CATALOG.layouts[layout], commands=CATALOG.commands[language], language=language,
+    return NoteSettings(layout=CATALOG.layouts[layout], commands=CATALOG.commands[language], language=language,
                     autotexts=CATALOG.autotexts_for(language),
                     terms=CATALOG.terms(language) if vocabulary else (),
                     vocabularies=tuple((v.id, len(v.terms)) for v in vocabularies))
@@ -105,7 +105,7 @@ def test_a_near_tie_is_offered_as_a_choice_never_inserted(tmp_path):
             f"id: {ident}\nversion: '1'\ntitle: {ident}\ntriggers: [{trigger}]\nheading: I1\ntext: Bad.\n")
     catalog = load_catalog(tmp_path / "t")
     assert catalog.problems == []
-    s = Settings(layout=catalog.layouts["fsiii"], commands=catalog.commands["da"], language="da",
+    s = NoteSettings(layout=catalog.layouts["fsiii"], commands=catalog.commands["da"], language="da",
                  autotexts=catalog.autotexts_for("da"))
     note, notices = build_note([utt("Autotekst bad om fermiddagen.")], s)
     assert note.is_empty

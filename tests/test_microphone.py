@@ -127,7 +127,7 @@ def test_missing_portaudio_gives_the_apt_hint(monkeypatch):
 
     monkeypatch.delitem(sys.modules, "sounddevice", raising=False)
     monkeypatch.setattr(builtins, "__import__", no_portaudio)
-    with pytest.raises(microphone.DeviceError) as err:
+    with pytest.raises(microphone.PortAudioError) as err:
         microphone.sounddevice()
     assert "apt install libportaudio2" in str(err.value)
     assert err.value.exit_code == ExitCode.DEVICE

@@ -13,12 +13,12 @@ from dictate.catalog.loader import load_catalog
 from dictate.catalog.commands import parse_commands
 from dictate.errors import TemplateError
 from dictate.catalog.layouts import parse_layout
-from dictate.notes.pipeline import Settings
+from dictate.notes.pipeline import NoteSettings
 from dictate.catalog.vocabulary import parse_vocabulary
 from dictate.words import Utterance, Word
 
 CATALOG = load_catalog()
-SETTINGS = Settings(layout=CATALOG.layouts["fsiii"], commands=CATALOG.commands["da"], language="da",
+SETTINGS = NoteSettings(layout=CATALOG.layouts["fsiii"], commands=CATALOG.commands["da"], language="da",
                     autotexts=CATALOG.autotexts_for("da"), terms=CATALOG.terms("da"))
 
 # Pieces of real template files, so that generated documents are often nearly valid.
@@ -91,7 +91,7 @@ def test_draft_replay_gives_the_same_note_and_survives_any_tear(utterances, data
     """Whatever was dictated, the journal replays to the same note; cut anywhere, it still replays."""
     from dictate.notes.drafts import DraftStore, read_journal, restore_note
     from dictate.output.render import to_dict
-    from dictate.notes.session import NoteBuilder
+    from dictate.notes.builder import NoteBuilder
     from dictate.speech.streamer import Commit
 
     with tempfile.TemporaryDirectory() as folder:

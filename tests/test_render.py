@@ -12,7 +12,7 @@ from dictate.catalog.commands import load_commands
 from dictate.interpret.edits import ReplaceText
 from dictate.catalog.layouts import load_layout
 from dictate.notes.note import ModelRef
-from dictate.notes.pipeline import Settings, build_note
+from dictate.notes.pipeline import NoteSettings, build_note
 from dictate.notes.review import SCHEMA_VERSION, review_items
 from dictate.output.render import (NOTE_FORMATS, RENDERERS, render_note, review_summary,
                                    to_dict, to_json, to_markdown, to_text)
@@ -23,7 +23,7 @@ def make_note():
     def utt(text, start):
         return Utterance(tuple(Word(w, start + i * 0.5, start + i * 0.5 + 0.4, 0.5 + i / 100)
                                for i, w in enumerate(text.split())))
-    settings = Settings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da",
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da",
                         model=ModelRef(name="whisper-base", sha256="ab" * 32))
     note, _ = build_note([utt("Borgeren var glad.", 0.0),
                           utt("Overskrift ernæring. Spiste godt komma drak lidt punktum ny linje Vægt stabil.", 3.0)],
@@ -110,7 +110,7 @@ def test_json_is_one_line_per_note_unless_indented():
 
 
 def test_an_empty_note_renders_empty_but_valid():
-    settings = Settings(layout=load_layout("soap"), commands=load_commands("en"), language="en")
+    settings = NoteSettings(layout=load_layout("soap"), commands=load_commands("en"), language="en")
     note, _ = build_note([], settings)
     assert to_text(note, trailer=False) == "" and to_markdown(note, front_matter=False) == ""
     # The metadata is still there: an integrator always finds the schema version.
@@ -125,7 +125,7 @@ def test_review_flags_in_json():
     def utt(text, probability=0.95):
         return Utterance(tuple(Word(w, i * 0.5, i * 0.5 + 0.4, probability) for i, w in enumerate(text.split())))
 
-    settings = Settings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
     note, _ = build_note([utt("Borgeren har ikke spist."), utt("Blodtryk 140/90 i dag."), utt("Overskrift søvn."),
                           utt("Sov godt.", probability=0.3)], settings)
     data = to_dict(note)
@@ -146,7 +146,7 @@ def test_review_items_are_the_one_list_behind_every_format():
     from dictate.catalog.loader import load_catalog
 
     catalog = load_catalog()
-    settings = Settings(layout=catalog.layouts["fsiii"], commands=catalog.commands["da"], language="da",
+    settings = NoteSettings(layout=catalog.layouts["fsiii"], commands=catalog.commands["da"], language="da",
                         autotexts=catalog.autotexts_for("da"))
     note, _ = build_note([utt("Borgeren har ikke spist."), utt("Autotekst hudobservation."), utt("bleg"),
                           utt("Næste felt."), utt("Overskrift søvn. Sov 6 timer."), utt("Uroligt,", probability=0.3)],
@@ -171,7 +171,7 @@ def test_review_items_are_the_one_list_behind_every_format():
 
 
 def test_english_trailer_lines():
-    settings = Settings(layout=load_layout("soap"), commands=load_commands("en"), language="en")
+    settings = NoteSettings(layout=load_layout("soap"), commands=load_commands("en"), language="en")
     note, _ = build_note([Utterance((Word("Heading", 0, 0.3, 0.9), Word("plan.", 0.4, 0.7, 0.9),
                                      Word("No", 1.0, 1.2, 0.9), Word("change.", 1.3, 1.6, 0.9)))], settings)
     assert to_text(note).endswith('\n-- \nschema_version: 1\nneeds_review: true\nreview: "No" (negation) in Plan\n')
@@ -179,7 +179,7 @@ def test_english_trailer_lines():
 
 def test_a_typed_separator_stays_in_the_body():
     """No body line ends in a space, so a typed "-- " cannot become a second separator line."""
-    settings = Settings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
     note, _ = build_note([], settings)
     note.apply(ReplaceText("general", "-- \nGodt."))
     text = to_text(note)
@@ -215,7 +215,7 @@ def test_a_field_snapped_to_a_choice_is_reviewed_as_the_choice_the_note_shows():
         return Utterance(tuple(Word(w, start + i * 0.5, start + i * 0.5 + 0.4, probability)
                                for i, w in enumerate(text.split())))
     catalog = load_catalog()
-    settings = Settings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da",
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da",
                         autotexts=catalog.autotexts_for("da"))
     spoken = [utt("Autotekst sårpleje.", 0), utt("venstre hæl", 3), utt("Næste felt.", 6), utt("Næste felt.", 9),
               utt("Næste felt.", 12), utt("gul og belakt", 15, probability=0.3), utt("Næste felt.", 18)]

@@ -56,7 +56,8 @@ def test_scripts_test_names_what_is_missing_and_runs_nothing_when_it_cannot_inst
     assert not venv.exists() and proc.stdout == "" and "pytest" not in proc.stderr
 
 
-def install_with_fake_apt(tmp_path: Path, apt_body: str, as_root: bool, sudo: bool = False) -> subprocess.CompletedProcess:
+def install_with_fake_apt(tmp_path: Path, apt_body: str, as_root: bool,
+                          sudo: bool = False) -> subprocess.CompletedProcess:
     log = tmp_path / "apt.log"
     bin_dir = tmp_path / "bin"
     fakes = {"apt-get": f'echo "$@" >> {log}\n{apt_body}'}

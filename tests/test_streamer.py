@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dictate.speech.streamer import Commit, Partial, StreamConfig, Streamer, agreed_prefix, without_repetition
+from dictate.speech.streamer import Commit, Partial, StreamSettings, Streamer, agreed_prefix, without_repetition
 from dictate.words import Word
 from streaming_fakes import RATE, FakeWhisper, fake_vad, speak
 
@@ -27,7 +27,7 @@ def committed(events) -> list[str]:
 
 def make(**config) -> tuple[Streamer, FakeWhisper]:
     fake = FakeWhisper(VOCAB)
-    return Streamer(transcribe=fake, vad=fake_vad, config=StreamConfig(**config)), fake
+    return Streamer(transcribe=fake, vad=fake_vad, config=StreamSettings(**config)), fake
 
 
 def test_every_word_is_committed_once_in_order():
@@ -240,7 +240,7 @@ class Recording:
 def test_updates_come_sooner_while_decodes_agree(fickle):
     audio, _ = speak([VOCAB[0:20]], VOCAB)  # 8 s without a pause
     recorder = Recording(FakeWhisper(VOCAB), fickle=fickle)
-    config = StreamConfig(pause_commit=0, update_interval=1.0, steady_interval=0.6, trim_at=30.0)
+    config = StreamSettings(pause_commit=0, update_interval=1.0, steady_interval=0.6, trim_at=30.0)
     events = run(audio, Streamer(transcribe=recorder, vad=fake_vad, config=config), block=0.032)
     assert committed(events) == VOCAB[0:20]
     gaps = _update_times(recorder.calls)
@@ -257,6 +257,6 @@ def test_updates_come_sooner_while_decodes_agree(fickle):
 def test_steady_interval_can_be_turned_off():
     audio, _ = speak([VOCAB[0:20]], VOCAB)
     recorder = Recording(FakeWhisper(VOCAB))
-    config = StreamConfig(pause_commit=0, update_interval=1.0, steady_interval=0, trim_at=30.0)
+    config = StreamSettings(pause_commit=0, update_interval=1.0, steady_interval=0, trim_at=30.0)
     run(audio, Streamer(transcribe=recorder, vad=fake_vad, config=config), block=0.032)
     assert all(abs(g - 1.0) < 0.05 for g in _update_times(recorder.calls))

@@ -18,19 +18,12 @@ from typing import Iterator
 
 import numpy as np
 
-from dictate.errors import DictateError
-from dictate.exit_codes import ExitCode
-from dictate.audio.sources import SourceStatus, StatusCallback
 from dictate.audio import SAMPLE_RATE
+from dictate.audio.sources import SourceStatus, StatusCallback
+from dictate.errors import DeviceError, PortAudioError
 
 log = logging.getLogger(__name__)
 
-
-
-class DeviceError(DictateError):
-    """No usable audio input: PortAudio missing, no such device, or it cannot be opened."""
-
-    exit_code = ExitCode.DEVICE
 
 
 def sounddevice():  # noqa: ANN201 - the module
@@ -38,10 +31,10 @@ def sounddevice():  # noqa: ANN201 - the module
     try:
         import sounddevice as sd
     except OSError as exc:  # raised by sounddevice when libportaudio is not found
-        raise DeviceError(f"the PortAudio library is missing ({exc}); install it with "
+        raise PortAudioError(f"the PortAudio library is missing ({exc}); install it with "
                           "'sudo apt install libportaudio2' (Debian/Ubuntu) and try again") from None
     except ImportError:
-        raise DeviceError("the sounddevice package is not installed; install it with "
+        raise PortAudioError("the sounddevice package is not installed; install it with "
                           "'pip install sounddevice'") from None
     return sd
 

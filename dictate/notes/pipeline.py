@@ -29,7 +29,7 @@ class Transcriber(Protocol):
 
 
 @dataclass(frozen=True)
-class Settings:
+class NoteSettings:
     layout: Layout
     commands: CommandSet
     language: str
@@ -79,7 +79,8 @@ def apply_utterance(interpreter: Interpreter, note: Note, utterance: Utterance) 
     return edits
 
 
-def build_note(utterances: list[Utterance], settings: Settings, source: str | None = None) -> tuple[Note, list[Notice]]:
+def build_note(utterances: list[Utterance], settings: NoteSettings,
+               source: str | None = None) -> tuple[Note, list[Notice]]:
     note = settings.new_note(source)
     interpreter = settings.interpreter()
     for utterance in utterances:
@@ -87,7 +88,7 @@ def build_note(utterances: list[Utterance], settings: Settings, source: str | No
     return note, interpreter.notices
 
 
-def transcribe_audio(audio: DecodedAudio, transcriber: Transcriber, settings: Settings,
+def transcribe_audio(audio: DecodedAudio, transcriber: Transcriber, settings: NoteSettings,
                      hotwords: str | None = None, progress: Callable[[float], None] | None = None) -> Result:
     """`progress` is told the audio time decoded so far (for a progress bar on long recordings)."""
     utterances = transcriber.transcribe(audio.samples, settings.language, hotwords=hotwords, progress=progress)

@@ -11,8 +11,6 @@ front matter (which Markdown renderers hide).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Callable
 

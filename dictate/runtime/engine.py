@@ -1,9 +1,11 @@
-"""The part of the app that runs off the UI thread: audio source -> streamer.
+"""The one engine loop: audio source -> (recorder) -> streamer -> messages.
 
-It owns no note. It reports what happens as messages through `post`, which
-the app wires to `call_from_thread`; the app applies commits to the note on
-the UI thread. Pausing feeds a short silence so the current utterance is
-committed, then stops feeding: a file source waits, microphone audio is dropped.
+`dictate listen` runs it on the main thread, the app in a worker thread, the soak
+and the benchmarks in their own way; all of them through `Engine.run`. It owns no
+note: what happens is reported through `post` (the app wires that to
+`call_from_thread`; listen to its note builder and event writer). Pausing feeds a
+short silence so the current utterance is committed, then stops feeding: a file
+source waits, microphone audio is dropped.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dictate.errors import DictateError
+from dictate.audio import SAMPLE_RATE
 from dictate.audio.recorder import AudioRecorder
 from dictate.audio.sources import AudioSource, SourceStatus
-from dictate.audio import SAMPLE_RATE
+from dictate.errors import DictateError
+from dictate.exit_codes import ExitCode
 from dictate.speech.streamer import Streamer, StreamEvent
 
 
@@ -29,6 +32,8 @@ class Events:
 
 @dataclass(frozen=True)
 class Level:
+    """The input level of the block just fed (RMS); also says that audio is arriving."""
+
     rms: float
 
 
@@ -42,11 +47,14 @@ class Failed:
     """The engine cannot run: the model, PortAudio or the device. Never transcript text."""
 
     message: str
-    kind: str = "error"  # "portaudio", "device", "model", "error"
+    #: "error", "model", "device" or "portaudio" (DictateError.kind)
+    kind: str = "error"
+    exit_code: int = ExitCode.FAILURE
 
 
 @dataclass(frozen=True)
 class Ended:
+    #: "end_of_stream" (the source ran out), "stopped" (asked to stop) or "source_error"
     reason: str
 
 
@@ -65,11 +73,18 @@ class Engine:
     recorder: AudioRecorder | None = None
 
     def run(self, post: Callable[[EngineMessage], None]) -> None:
+        """Feed the source to the streamer until it ends or `stop` is set; then flush the streamer."""
+        if getattr(self.source, "on_status", False) is None:
+            self.source.on_status = lambda status: post(Status(status))  # type: ignore[attr-defined]
         try:
             self._run(post)
         finally:
             if self.recorder is not None:
                 self.recorder.close()
+
+    def finish(self, post: Callable[[EngineMessage], None]) -> None:
+        """The streamer's last words: what was said but not yet committed."""
+        post(Events(self.streamer.finish()))
 
     def _run(self, post: Callable[[EngineMessage], None]) -> None:
         flushed = True
@@ -98,9 +113,9 @@ class Engine:
                 events = self.streamer.feed(frames)
                 if events:
                     post(Events(events))
-            post(Events(self.streamer.finish()))
+            self.finish(post)
             post(Ended("stopped" if self.stop.is_set() else "end_of_stream"))
         except DictateError as exc:
-            post(Failed(exc.message, kind="device"))
-            post(Events(self.streamer.finish()))
+            post(Failed(exc.message, kind=exc.kind, exit_code=int(exc.exit_code)))
+            self.finish(post)
             post(Ended("source_error"))

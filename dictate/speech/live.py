@@ -12,7 +12,7 @@ from typing import Callable, Protocol
 
 import numpy as np
 
-from dictate.speech.streamer import ChunkTranscriber, StreamConfig, Streamer, VoiceActivity
+from dictate.speech.streamer import ChunkTranscriber, StreamSettings, Streamer, VoiceActivity
 from dictate.words import Word
 
 
@@ -30,7 +30,7 @@ class LiveSettings:
     #: The last decode of an utterance settles everything not yet committed,
     #: once per utterance: worth the beam that offline transcription uses.
     final_beam_size: int = 5
-    stream: StreamConfig = field(default_factory=StreamConfig)
+    stream: StreamSettings = field(default_factory=StreamSettings)
     #: Vocabulary hotwords for the model (filled by the vocabulary feature).
     hotwords: Callable[[], str | None] | None = None
 

@@ -42,7 +42,7 @@ VoiceActivity = Callable[[np.ndarray], np.ndarray]
 
 
 @dataclass(frozen=True)
-class StreamConfig:
+class StreamSettings:
     #: Seconds of audio between two decodes of an unfinished utterance. 0.6 s
     #: (with end_silence 0.6 and agreement 80) met the commit-latency targets on
     #: the eval set but made live Danish less accurate and the live test
@@ -197,7 +197,7 @@ def without_repetition(words: list[Word], max_repeats: int = 3, max_ngram: int =
 class Streamer:
     transcribe: ChunkTranscriber
     vad: VoiceActivity
-    config: StreamConfig = field(default_factory=StreamConfig)
+    config: StreamSettings = field(default_factory=StreamSettings)
 
     def __post_init__(self) -> None:
         self._pending = np.zeros(0, dtype=np.float32)   # not yet through the VAD

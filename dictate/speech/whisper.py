@@ -30,7 +30,7 @@ LIVE_MIN_WINDOW = 10.0
 
 
 @dataclass(frozen=True)
-class DecodeOptions:
+class DecodeSettings:
     beam_size: int = 5
     #: Segments the model itself thinks are silence and that it is unsure of are dropped.
     no_speech_threshold: float = 0.6
@@ -84,13 +84,13 @@ class WhisperTranscriber:
     """Offline transcription of a whole recording with faster-whisper (int8, CPU)."""
 
     def __init__(self, model: ModelInfo, *, cpu_threads: int = 0,
-                 options: DecodeOptions | None = None) -> None:
+                 options: DecodeSettings | None = None) -> None:
         _offline()
         _return_freed_memory_to_the_system()
         from faster_whisper import WhisperModel
 
         self.model_info = model
-        self.options = options or DecodeOptions()
+        self.options = options or DecodeSettings()
         self._tokenizers: dict[str, object] = {}
         try:
             self._model = WhisperModel(

@@ -22,14 +22,15 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from dictate.notes.drafts import DraftStore, Journal
-from dictate.interpret.edits import Edit, GoToSection, InsertAutoText, NextField, PreviousField, ReplaceText, Undo
+from dictate.notes.drafts import DraftStore
+from dictate.interpret.edits import GoToSection, InsertAutoText, NextField, PreviousField, ReplaceText, Undo
 from dictate.notes.note import Note
-from dictate.notes.pipeline import Settings
+from dictate.notes.pipeline import NoteSettings
 from dictate.output.render import to_text
-from dictate.notes.session import NoteBuilder
+from dictate.notes.builder import NoteBuilder
 from dictate.speech.streamer import Commit, Partial
 from dictate.runtime.engine import Ended, Engine, EngineMessage, Events, Failed, Level, Status
+from dictate.runtime.journal import NoteDraft, drafted_builder
 from dictate.ui.noteview import render_note
 from dictate.ui.screens import Choice, Editor, Help, Picker, Question
 from dictate.ui.strings import Strings
@@ -40,8 +41,8 @@ NOTE_ACTIONS = {"undo", "next_field", "previous_field", "choose_heading", "pick_
 
 
 @dataclass(frozen=True)
-class AppOptions:
-    settings: Settings
+class AppSettings:
+    settings: NoteSettings
     #: builds the engine; called in the worker thread (loading a model takes seconds)
     engine_factory: Callable[[], Engine]
     source_label: str
@@ -53,7 +54,7 @@ class AppOptions:
     clock: Callable[[], float] = time.monotonic
     #: an unfinished note left by a crash, if any (the draft store provides it); offered on start
     recover: Callable[[], Note | None] | None = None
-    #: where every committed edit is journalled; None keeps no drafts (tests, demos)
+    #: where every commit and edit is journalled; None keeps no drafts (tests, demos)
     drafts: DraftStore | None = None
 
 
@@ -117,12 +118,12 @@ class DictateApp(App[list[str]]):
     #problem { height: auto; padding: 0 1; color: $error; display: none; }
     """
 
-    def __init__(self, options: AppOptions) -> None:
+    def __init__(self, options: AppSettings) -> None:
         self.strings = Strings(options.ui_language)
         super().__init__()
         self.options = options
         self.settings = options.settings
-        self.journal: Journal | None = None
+        self.draft: NoteDraft | None = None
         self.builder = self._new_builder()
         self.finished_notes: list[str] = []
         #: the draft journal of each finished note, to be removed once the note is written out
@@ -176,27 +177,16 @@ class DictateApp(App[list[str]]):
         return self.builder.note
 
     def _new_builder(self, note: Note | None = None) -> NoteBuilder:
-        if self.journal is not None:
-            self.journal.close()
-        self.journal = None
-        if note is not None and self.options.drafts is not None:
-            self.journal = self.options.drafts.reopen(note)  # a recovered note goes on in its own draft
-        note = note or self.settings.new_note(self.options.source_label)
-        return NoteBuilder(self.settings.interpreter(), note, on_apply=self._journal_edits)
+        """A builder for a new note, or for `note` recovered from its draft; journalled as it goes."""
+        if self.draft is not None:
+            self.draft.close()
+        builder, self.draft = drafted_builder(self.settings, self.options.drafts, note,
+                                              source=self.options.source_label, on_error=self._draft_failed)
+        return builder
 
-    def _journal_edits(self, edits: list[Edit]) -> None:
-        """Every applied group goes to the draft before the next word is taken."""
-        store = self.options.drafts
-        if store is None:
-            return
-        try:
-            if self.journal is None:
-                self.journal = store.start(self.note)
-            self.journal.edits(edits)
-        except OSError as exc:
-            # Disk full or the folder gone: dictation goes on; the nurse must know.
-            self.notify(f"{self.strings('draft_failed')}: {exc.strerror}", severity="error", markup=False)
-        self._refresh_status()
+    def _draft_failed(self, exc: OSError) -> None:
+        # Disk full or the folder gone: dictation goes on; the nurse must know.
+        self.notify(f"{self.strings('draft_failed')}: {exc.strerror}", severity="error", markup=False)
 
     # -- the engine, off the UI thread ------------------------------------------
 
@@ -208,7 +198,7 @@ class DictateApp(App[list[str]]):
         try:
             engine = self.options.engine_factory()
         except DictateError as exc:
-            post(Failed(exc.message, kind=_failure_kind(exc.message)))
+            post(Failed(exc.message, kind=exc.kind, exit_code=int(exc.exit_code)))
             return
         except Exception as exc:  # a bug must not take the note with it
             post(Failed(f"{type(exc).__name__} while starting the engine"))
@@ -349,10 +339,10 @@ class DictateApp(App[list[str]]):
     def action_discard(self) -> None:
         def answer(yes: bool | None) -> None:
             if yes:
-                draft = self.journal.path if self.journal is not None else None
+                discarded = self.draft
                 self.builder = self._new_builder()
-                if draft is not None and self.options.drafts is not None:
-                    self.options.drafts.retire(draft)  # discarded on purpose, after asking
+                if discarded is not None:
+                    discarded.retire()  # discarded on purpose, after asking
                 self._refresh_note()
 
         self.push_screen(Question(self.strings("discard_question"), self.strings("yes_discard"),
@@ -378,7 +368,7 @@ class DictateApp(App[list[str]]):
         self.builder.flush()
         if not self.note.is_empty:
             self.finished_notes.append(self.options.render(self.note))
-            self.finished_drafts.append(self.journal.path if self.journal is not None else None)
+            self.finished_drafts.append(self.draft.path if self.draft is not None else None)
             self.notify(self.strings("finished"))
         self.builder = self._new_builder()
         self._refresh_note()
@@ -414,24 +404,15 @@ class DictateApp(App[list[str]]):
             f"{s('layout')}: {self.settings.layout.id}  {s('latency')}: {latency}  {self._draft_label()}")
 
     def _draft_label(self) -> str:
-        if self.journal is not None and self.journal.saved_at is not None:
-            return f"{self.strings('draft_saved')} {self.journal.saved_at:%H:%M:%S}"
+        if self.draft is not None and self.draft.saved_at is not None:
+            return f"{self.strings('draft_saved')} {self.draft.saved_at:%H:%M:%S}"
         return self.strings("draft_none")
 
 
-def make_app(options: AppOptions) -> DictateApp:
+def make_app(options: AppSettings) -> DictateApp:
     """The app with its key labels in the UI language (Textual merges bindings per class)."""
     cls = type("DictateApp", (DictateApp,), {"BINDINGS": bindings(Strings(options.ui_language))})
     return cls(options)
-
-
-def _failure_kind(message: str) -> str:
-    lowered = message.casefold()
-    if "portaudio" in lowered:
-        return "portaudio"
-    if "device" in lowered or "microphone" in lowered:
-        return "device"
-    return "model" if "model" in lowered else "error"
 
 
 def _preview(autotext, language: str) -> str:  # noqa: ANN001 - AutoText
@@ -441,7 +422,7 @@ def _preview(autotext, language: str) -> str:  # noqa: ANN001 - AutoText
     return "".join(parts)
 
 
-def help_text(settings: Settings, s: Strings) -> str:
+def help_text(settings: NoteSettings, s: Strings) -> str:
     commands = settings.commands
     language = settings.language
     lines = [s("help_title"), "", s("help_commands")]

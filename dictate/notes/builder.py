@@ -1,12 +1,11 @@
-"""A live dictation session: streamer events in, the note built from commits only.
+"""The note built live from the streamer's commits.
 
 Committed words are collected until the end of the utterance and then handed
 to the interpreter as one utterance, so spoken commands act on whole
-utterances and never on a partial. Partials pass through for display.
+utterances and never on a partial. Partials are for display only.
 
-`NoteBuilder` is the half that owns the note; the terminal app runs the
-streamer in a worker thread and the builder on the UI thread, so the note is
-only ever touched by one thread.
+The builder owns the note; the terminal app runs the engine in a worker thread
+and the builder on the UI thread, so the note is only ever touched by one thread.
 """
 
 from __future__ import annotations
@@ -14,13 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from dictate.interpret.edits import Edit
 from dictate.interpret.interpreter import Interpreter, Notice
 from dictate.notes.note import Note
 from dictate.notes.pipeline import apply_utterance
-from dictate.speech.streamer import Commit, Streamer, StreamEvent
+from dictate.speech.streamer import Commit, StreamEvent
 from dictate.words import Utterance, Word
 
 
@@ -73,33 +70,3 @@ class NoteBuilder:
         notices = self.interpreter.notices[self._notices_seen:]
         self._notices_seen = len(self.interpreter.notices)
         return notices
-
-
-@dataclass
-class LiveSession:
-    streamer: Streamer
-    interpreter: Interpreter
-    note: Note
-    builder: NoteBuilder = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.builder = NoteBuilder(self.interpreter, self.note)
-
-    @property
-    def ended(self) -> bool:
-        return self.builder.ended
-
-    def push(self, frames: np.ndarray) -> list[StreamEvent]:
-        events = self.streamer.feed(frames)
-        self.builder.handle(events)
-        return events
-
-    def finish(self) -> list[StreamEvent]:
-        """Flush the streamer and interpret whatever was committed."""
-        events = self.streamer.finish()
-        self.builder.handle(events)
-        self.builder.flush()
-        return events
-
-    def new_notices(self) -> list[Notice]:
-        return self.builder.new_notices()
