@@ -546,8 +546,8 @@ def _devices(args: argparse.Namespace) -> int:
 
 
 def _models(args: argparse.Namespace) -> int:
-    from dictate.speech.models import EMBEDDED_LABEL, EMBEDDED_NAME, check_model_dir
     from dictate.paths import model_search_dirs
+    from dictate.speech.models import EMBEDDED_LABEL, EMBEDDED_NAME, check_model_dir
 
     print(f"{EMBEDDED_NAME}\t(embedded {EMBEDDED_LABEL}, int8)")
     for folder in model_search_dirs():

@@ -20,11 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
+from evallib import machine
 
-from evallib import machine  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_CLIP = ROOT / "tests" / "data" / "nst_danspeech_u0042008.wav"
 

@@ -18,16 +18,15 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
+from evallib import machine
 
-from dictate.catalog.autotexts import AutoText, FieldDef, Piece  # noqa: E402
-from dictate.catalog.loader import load_catalog  # noqa: E402
-from dictate.interpret.correction import Corrector  # noqa: E402
-from dictate.interpret.interpreter import Interpreter  # noqa: E402
-from dictate.words import Utterance, Word  # noqa: E402
-from evallib import machine  # noqa: E402
+from dictate.catalog.autotexts import AutoText, FieldDef, Piece
+from dictate.catalog.loader import load_catalog
+from dictate.interpret.correction import Corrector
+from dictate.interpret.interpreter import Interpreter
+from dictate.words import Utterance, Word
+
+ROOT = Path(__file__).resolve().parent.parent
 
 SYLLABLES = ("ka mo ri ten sal vo lin da pe tor ne gus fi ram bel ko su len dor mi "
              "sta pra kve ble gro ska").split()

@@ -24,13 +24,11 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from evallib import load_clips, machine, peak_rss_mb, replay, wer_cer
+
+from dictate.audio import SAMPLE_RATE
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from evallib import load_clips, machine, peak_rss_mb, replay, wer_cer  # noqa: E402
-
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -84,7 +82,7 @@ def main() -> int:
         for clip in mine:
             samples = load_audio(clip.audio).samples
             # 1 s of silence either side, as between two dictations.
-            pad = np.zeros(16_000, dtype=np.float32)
+            pad = np.zeros(SAMPLE_RATE, dtype=np.float32)
             result = replay(np.concatenate([pad, samples, pad]), streamer_for(language))
             refs.append(clip.reference)
             live.append(" ".join(w.text for w in result.words))
@@ -115,17 +113,17 @@ def main() -> int:
 def bounded_cost(clips, minutes, streamer_for, load_audio) -> None:
     """One long stream in one language: does an update cost the same at the end as at the start?"""
     language = max({c.language for c in clips}, key=lambda lang: sum(c.language == lang for c in clips))
-    pieces, total, pause = [], 0, np.zeros(int(1.5 * 16_000), dtype=np.float32)
+    pieces, total, pause = [], 0, np.zeros(int(1.5 * SAMPLE_RATE), dtype=np.float32)
     cycle = [load_audio(c.audio).samples for c in clips if c.language == language]
     rounds = []  # (start, end) in seconds of each complete pass through the clips
-    while total < minutes * 60 * 16_000:
+    while total < minutes * 60 * SAMPLE_RATE:
         start = total
         for samples in cycle:
             pieces += [samples, pause]
             total += len(samples) + len(pause)
-        if total <= minutes * 60 * 16_000:
-            rounds.append((start / 16_000, total / 16_000))
-    stream = np.concatenate(pieces)[: int(minutes * 60 * 16_000)]
+        if total <= minutes * 60 * SAMPLE_RATE:
+            rounds.append((start / SAMPLE_RATE, total / SAMPLE_RATE))
+    stream = np.concatenate(pieces)[: int(minutes * 60 * SAMPLE_RATE)]
     result = replay(stream, streamer_for(language))
     log = result.decode_log
     first = [(a, seconds) for clock, a, seconds in log if clock < 60]

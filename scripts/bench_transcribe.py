@@ -25,8 +25,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from dictate.audio import SAMPLE_RATE
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 AUDIO = (".wav", ".flac", ".mp3", ".ogg", ".m4a")
 
@@ -91,7 +92,7 @@ def main() -> int:
     transcriber = WhisperTranscriber(model, options=options)
     load_seconds = time.perf_counter() - t0
     # Warm-up, so one-off initialisation does not land on the first clip.
-    transcriber.transcribe(load_audio(items[0][1]).samples[: 16_000 * 2], items[0][0])
+    transcriber.transcribe(load_audio(items[0][1]).samples[: SAMPLE_RATE * 2], items[0][0])
 
     hints: dict[str, str | None] = defaultdict(lambda: None)
     if args.hints:

@@ -18,13 +18,11 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from evallib import load_clips, replay, wer_cer
+
+from dictate.audio import SAMPLE_RATE
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from evallib import load_clips, replay, wer_cer  # noqa: E402
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -50,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         for clip in mine:
             samples = load_audio(clip.audio).samples
             offline.append(" ".join(w.text for u in transcriber.transcribe(samples, language) for w in u.words))
-            pad = np.zeros(16_000, dtype=np.float32)
+            pad = np.zeros(SAMPLE_RATE, dtype=np.float32)
             result = replay(np.concatenate([pad, samples, pad]),
                             lambda wrap: make_streamer(transcriber, language, vad=StreamingVad(), wrap=wrap))
             live.append(" ".join(w.text for w in result.words))

@@ -20,14 +20,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from dictate.catalog.loader import Catalog, load_catalog
+from dictate.catalog.yamlfile import load_yaml
+from dictate.interpret.edits import EndNote, GoToSection, InsertAutoText, NextField, PreviousField, Undo
+from dictate.interpret.interpreter import Interpreter
+from dictate.words import Utterance, Word
 
-from dictate.catalog.loader import Catalog, load_catalog  # noqa: E402
-from dictate.interpret.edits import EndNote, GoToSection, InsertAutoText, NextField, PreviousField, Undo  # noqa: E402
-from dictate.interpret.interpreter import Interpreter  # noqa: E402
-from dictate.words import Utterance, Word  # noqa: E402
-from dictate.catalog.yamlfile import load_yaml  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 TARGET_PRECISION = 0.98
 TARGET_RECALL = 0.95

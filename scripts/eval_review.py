@@ -20,12 +20,9 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from evallib import load_clips, machine, normalise
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from evallib import load_clips, machine, normalise  # noqa: E402
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -37,8 +34,8 @@ def main(argv: list[str] | None = None) -> int:
 
     import jiwer
 
-    from dictate.notes import review
     from dictate.audio.decode import load_audio
+    from dictate.notes import review
     from dictate.speech.models import resolve_model
     from dictate.speech.whisper import WhisperTranscriber
 

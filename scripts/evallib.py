@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from dictate.audio import SAMPLE_RATE
+
 AUDIO = (".wav", ".flac", ".mp3", ".ogg", ".m4a")
 
 
@@ -88,19 +90,19 @@ def replay(samples: np.ndarray, make_streamer, block: float = 0.1) -> Replay:
     time each feed takes, like a single-threaded live loop on this machine."""
     from dictate.speech.streamer import Commit
 
-    out = Replay(audio_seconds=len(samples) / 16_000)
+    out = Replay(audio_seconds=len(samples) / SAMPLE_RATE)
     clock = [0.0]
 
     def timed(transcribe):
         def run(audio, prompt, final=False):
             began = time.perf_counter()
             result = transcribe(audio, prompt, final=final)
-            out.decode_log.append((clock[0], len(audio) / 16_000, time.perf_counter() - began))
+            out.decode_log.append((clock[0], len(audio) / SAMPLE_RATE, time.perf_counter() - began))
             return result
         return run
 
     streamer = make_streamer(timed)
-    step = int(block * 16_000)
+    step = int(block * SAMPLE_RATE)
     cpu0 = time.process_time()
     waiting_onset: list[float | None] = [None]
     last_onset: list[float | None] = [None]
@@ -120,7 +122,7 @@ def replay(samples: np.ndarray, make_streamer, block: float = 0.1) -> Replay:
 
     for i in range(0, len(samples), step):
         block_audio = samples[i:i + step]
-        clock[0] = max(clock[0], (i + len(block_audio)) / 16_000)
+        clock[0] = max(clock[0], (i + len(block_audio)) / SAMPLE_RATE)
         began = time.perf_counter()
         events = streamer.feed(block_audio)
         clock[0] += time.perf_counter() - began

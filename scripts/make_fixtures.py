@@ -22,9 +22,10 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from dictate.audio import SAMPLE_RATE as RATE
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
-RATE = 16_000
 
 
 def write_wav(path: Path, samples: np.ndarray) -> None:
@@ -37,7 +38,6 @@ def write_wav(path: Path, samples: np.ndarray) -> None:
 
 
 def speak(text: str, voice: str, speed: int) -> np.ndarray:
-    sys.path.insert(0, str(ROOT))
     from dictate.audio.decode import load_audio  # resample espeak's 22.05 kHz with the app's own decoder
 
     with tempfile.TemporaryDirectory() as tmp:

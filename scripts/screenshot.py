@@ -16,17 +16,14 @@ import sys
 import time
 from pathlib import Path
 
+from dictate.catalog.loader import load_catalog
+from dictate.notes.pipeline import NoteSettings
+from dictate.runtime.engine import Engine
+from dictate.speech.fake import FakeWhisper, fake_vad, speak
+from dictate.speech.streamer import Streamer
+from dictate.ui.app import AppSettings, make_app
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from streaming_fakes import FakeWhisper, fake_vad, speak  # noqa: E402
-
-from dictate.catalog.loader import load_catalog  # noqa: E402
-from dictate.notes.pipeline import NoteSettings  # noqa: E402
-from dictate.speech.streamer import Streamer  # noqa: E402
-from dictate.ui.app import AppSettings, make_app  # noqa: E402
-from dictate.runtime.engine import Engine  # noqa: E402
 
 SCRIPT = [["Borgeren", "har", "sovet", "godt", "og", "har", "ikke", "haft", "smerter."],
           ["Overskrift", "ernæring."], ["Hun", "har", "drukket", "1,5", "l", "væske."],

@@ -21,7 +21,7 @@ but are left out of the latency figures.
 The clock is simulated as in bench_stream: it waits for the audio to arrive
 and is charged the real time each step of the live loop takes (decode,
 interpretation, journal fsync). With `--fake` a cheap deterministic recogniser
-and VAD (modelled on tests/streaming_fakes.py) stand in for Whisper and
+and VAD (dictate.speech.fake) stand in for Whisper and
 Silero on synthetic "word" audio, so the pipeline's own memory and cost can
 be measured quickly and apart from the model.
 
@@ -48,14 +48,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+from evallib import load_clips, machine, normalise, peak_rss_mb
+
+from dictate.audio import SAMPLE_RATE as RATE
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
 
-from evallib import load_clips, machine, normalise, peak_rss_mb  # noqa: E402
-
-RATE = 16_000
 BLOCK = 0.1            # seconds of audio per feed, as bench_stream
 WINDOW = 300.0         # "first / last five minutes"
 RSS_TARGET_MB = 50.0
@@ -67,56 +65,6 @@ def rss_mb() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-# -- the fake recogniser ---------------------------------------------------------------------------
-
-FAKE_WORD_S, FAKE_GAP_S = 0.3, 0.1
-FAKE_LOUD = 0.05
-
-
-def fake_level(index: int) -> float:
-    # Finer than tests/streaming_fakes.py (0.01 per word) so ~200 words fit below 1.0.
-    return 0.06 + 0.004 * index
-
-
-class FakeDecoder:
-    """Names constant-amplitude 0.3 s "words" by their level (after tests/streaming_fakes.py).
-
-    Vectorised and without a call log, so that neither its cost nor its memory
-    grows with the stream. A word cut off by the end of the audio is named as a
-    half-heard guess, the way Whisper guesses, so LocalAgreement has work to do.
-    """
-
-    def __init__(self, vocabulary: list[str]) -> None:
-        self.vocabulary = vocabulary
-        self.languages = ["da", "en"]
-
-    def speak(self, words: list[str]) -> np.ndarray:
-        gap = np.zeros(int(FAKE_GAP_S * RATE), dtype=np.float32)
-        pieces = []
-        for word in words:
-            pieces += [np.full(int(FAKE_WORD_S * RATE), fake_level(self.vocabulary.index(word)), np.float32), gap]
-        return np.concatenate(pieces)
-
-    def decode_chunk(self, audio: np.ndarray, language: str, prompt: str = "",
-                     hotwords: str | None = None, beam_size: int | None = None) -> list:
-        from dictate.words import Word
-
-        loud = np.concatenate([[False], np.abs(audio) > FAKE_LOUD, [False]]).astype(np.int8)
-        edges = np.diff(loud)
-        words = []
-        for i, j in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
-            index = round((float(np.median(audio[i:j])) - fake_level(0)) / 0.004)
-            text = self.vocabulary[min(max(index, 0), len(self.vocabulary) - 1)]
-            if j == len(audio) and (j - i) < FAKE_WORD_S * RATE - 1:
-                text = text[: max(1, len(text) // 2)] + "~"
-            words.append(Word(text, int(i) / RATE, int(j) / RATE, 0.9))  # Python floats, as Whisper gives
-        return words
-
-
-def fake_vad(audio: np.ndarray) -> np.ndarray:
-    return (np.abs(audio.reshape(-1, 512)).max(axis=1) > FAKE_LOUD).astype(np.float32)
 
 
 # -- the stream ------------------------------------------------------------------------------------
@@ -246,9 +194,11 @@ def run(args: argparse.Namespace, drafts_dir: Path) -> int:
     settings, catalog = dictation.settings, dictation.catalog
     live = LiveSettings()
     if args.fake:
+        from dictate.speech.fake import FakeWhisper, fake_vad, speak
+
         vocabulary = sorted({w for c in clips for w in normalise(c.reference).split()})
-        decoder = FakeDecoder(vocabulary)
-        audio = [decoder.speak(normalise(c.reference).split()) for c in clips]
+        decoder = FakeWhisper(vocabulary, calls=None)  # no call log: nothing grows with the stream
+        audio = [speak([normalise(c.reference).split()], vocabulary, pause=0.0, lead=0.0)[0] for c in clips]
         def vad_factory():  # noqa: ANN202
             return fake_vad
         def new_streamer(wrap):  # noqa: ANN001, ANN202

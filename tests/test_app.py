@@ -1,30 +1,29 @@
 """The Textual app driven through `App.run_test()` with the deterministic fake engine.
 
 The fake engine is the real streamer and engine thread fed by a fake recogniser
-(tests/streaming_fakes.py): audio blocks whose loudness names the word. The
+(dictate/speech/fake.py): audio blocks whose loudness names the word. The
 note is built by the real interpreter from the shipped Danish templates.
 """
 
 from __future__ import annotations
 
-import pytest
-
 import asyncio
-from pathlib import Path
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
-from streaming_fakes import FakeWhisper, fake_vad, speak
+import pytest
 
 from dictate.catalog.loader import load_catalog
 from dictate.errors import AudioError
 from dictate.notes.pipeline import NoteSettings
 from dictate.output.render import RENDERERS
+from dictate.runtime.engine import Engine
+from dictate.speech.fake import FakeWhisper, fake_vad, speak
 from dictate.speech.streamer import Streamer
 from dictate.ui.app import AppSettings, make_app
-from dictate.runtime.engine import Engine
 
 pytestmark = pytest.mark.timing
 
@@ -238,8 +237,8 @@ def test_the_real_model_replaying_a_live_dictation(transcriber):
     finishing the note, which then waits for the app to exit."""
     from conftest import DATA
 
-    from dictate.speech.live import make_streamer
     from dictate.audio.sources import FileSource
+    from dictate.speech.live import make_streamer
     from dictate.speech.whisper import StreamingVad
 
     english = NoteSettings(layout=CATALOG.layouts["fsiii"], commands=CATALOG.commands["en"], language="en",
@@ -336,8 +335,9 @@ def test_editing_a_section_by_keyboard_keeps_the_structure_and_can_be_undone():
 def test_an_unfinished_draft_is_offered_on_start():
     from dataclasses import replace
 
-    from dictate.notes.pipeline import build_note
     from test_interpreter import utt
+
+    from dictate.notes.pipeline import build_note
 
     draft, _ = build_note([utt("Borgeren var træt."), utt("Overskrift søvn."), utt("Hun sov uroligt.")], SETTINGS)
 

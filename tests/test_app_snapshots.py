@@ -9,7 +9,6 @@ review the SVGs in tests/__snapshots__/ before committing.
 from __future__ import annotations
 
 import pytest
-
 from test_app import fake_engine, options, wait_for
 
 from dictate.ui.app import make_app
@@ -47,8 +46,16 @@ def test_main_screen_in_english_at_120x36(snap_compare):
 
 def test_auto_text_picker_with_preview(snap_compare):
     async def before(pilot) -> None:  # noqa: ANN001
+        from dictate.ui.screens import Picker
+
         await settled(pilot)
-        await pilot.press("f3", *"tryk")
+        await pilot.press("f3")
+        # On a busy machine the picker may not be up yet when the keys arrive: wait for it,
+        # then for the list to be narrowed to what was typed.
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, Picker))
+        await pilot.press(*"tryk")
+        await wait_for(pilot, lambda: pilot.app.screen.query_one("#search").value == "tryk"
+                       and len(pilot.app.screen.shown) < len(pilot.app.screen.choices))
         await pilot.pause()
 
     assert snap_compare(app_after([["Hun", "har", "smerter."]]), terminal_size=(80, 24), run_before=before)
@@ -56,8 +63,11 @@ def test_auto_text_picker_with_preview(snap_compare):
 
 def test_help_screen(snap_compare):
     async def before(pilot) -> None:  # noqa: ANN001
+        from dictate.ui.screens import Help
+
         await settled(pilot)
         await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, Help))
         await pilot.pause()
 
     assert snap_compare(app_after([["Hun", "har", "smerter."]]), terminal_size=(80, 24), run_before=before)

@@ -3,10 +3,9 @@ holds only the finished note, nothing of the interface."""
 
 from __future__ import annotations
 
-import pytest
-
 import sys
 
+import pytest
 from conftest import DATA, ROOT, Tmux, wait_for_file
 
 pytestmark = pytest.mark.timing

@@ -7,8 +7,8 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-
 from conftest import DATA
+
 from dictate.audio import SAMPLE_RATE
 from dictate.audio.decode import load_audio
 from dictate.errors import AudioError

@@ -9,11 +9,11 @@ import stat
 import pytest
 
 from dictate.catalog.loader import load_catalog
-from dictate.notes.drafts import DraftStore, read_journal, restore_note
 from dictate.interpret.edits import NextField, ReplaceText, Undo
+from dictate.notes.builder import NoteBuilder
+from dictate.notes.drafts import DraftStore, read_journal, restore_note
 from dictate.notes.pipeline import NoteSettings
 from dictate.output.render import to_dict
-from dictate.notes.builder import NoteBuilder
 from dictate.speech.streamer import Commit
 from dictate.words import Word
 

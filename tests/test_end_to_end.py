@@ -25,14 +25,14 @@ import sys
 import numpy as np
 import pytest
 import yaml
-
 from conftest import DATA, ROOT, run_cli
+from wordrecall import recall
+
 from dictate.audio.decode import DecodedAudio, load_audio
 from dictate.catalog.commands import load_commands
 from dictate.catalog.layouts import load_layout
-from dictate.notes.pipeline import NoteSettings, transcribe_audio
 from dictate.exit_codes import ExitCode
-from wordrecall import recall
+from dictate.notes.pipeline import NoteSettings, transcribe_audio
 
 SCRIPTS = {d["id"]: d for d in yaml.safe_load((DATA / "dictations.yaml").read_text(encoding="utf-8"))}
 COMMAND_WORDS = {"heading", "period", "comma", "new", "line", "overskrift", "punktum", "komma"}

@@ -10,23 +10,29 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
 import pytest
+from conftest import DATA
 from fhir.resources import __fhir_version__
 from fhir.resources.bundle import Bundle
 from pydantic import ValidationError
 
 from dictate.catalog.commands import load_commands
-from dictate.interpret.edits import GoToSection, ReplaceText
+from dictate.catalog.layouts import load_layout
 from dictate.errors import UsageError
 from dictate.exit_codes import ExitCode
-from dictate.output.fhir import (DATA_ABSENT_REASON, NEEDS_REVIEW_URL, REVIEW_ITEM_URL, check_reference, narrative,
-                          to_bundle, to_fhir)
-from dictate.catalog.layouts import load_layout
+from dictate.interpret.edits import GoToSection, ReplaceText
 from dictate.notes.note import Note
 from dictate.notes.pipeline import NoteSettings, build_note
+from dictate.output.fhir import (
+    DATA_ABSENT_REASON,
+    NEEDS_REVIEW_URL,
+    REVIEW_ITEM_URL,
+    check_reference,
+    narrative,
+    to_bundle,
+    to_fhir,
+)
 from dictate.output.render import render_note
 from dictate.words import Utterance, Word
-
-from conftest import DATA
 
 FSIII = "urn:oid:1.2.208.176.2.21"
 XHTML = "{http://www.w3.org/1999/xhtml}"

@@ -6,9 +6,9 @@ import json
 import time
 
 import pytest
+from conftest import DATA, run_cli
 from fhir.resources.bundle import Bundle
 
-from conftest import DATA, run_cli
 from dictate.catalog.commands import load_commands
 from dictate.catalog.layouts import load_layout
 from dictate.notes.pipeline import NoteSettings, build_note

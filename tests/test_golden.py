@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from dictate.output import events
 from dictate.catalog.loader import load_catalog
 from dictate.notes.note import ModelRef, Note
 from dictate.notes.pipeline import NoteSettings, build_note
+from dictate.output import events
 from dictate.output.render import render_note, to_dict
 from dictate.speech.streamer import Commit
 from dictate.words import Utterance, Word

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from dictate.catalog.loader import load_catalog
 from dictate.catalog.commands import load_commands
+from dictate.catalog.layouts import load_layout
+from dictate.catalog.loader import load_catalog
 from dictate.interpret.edits import AddMark, AddWord, GoToSection
 from dictate.interpret.interpreter import Interpreter
-from dictate.catalog.layouts import load_layout
 from dictate.notes.pipeline import NoteSettings, build_note
 from dictate.words import Utterance, Word
 

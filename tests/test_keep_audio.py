@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import pytest
-
 import os
 import stat
 import time
 import wave
 
 import numpy as np
-from streaming_fakes import FakeWhisper, fake_vad, speak
-
+import pytest
 from conftest import DATA, run_cli
+
 from dictate.audio.decode import load_audio
-from dictate.notes.drafts import DraftStore
 from dictate.audio.recorder import AudioRecorder, audio_folder
-from dictate.speech.streamer import Streamer
+from dictate.notes.drafts import DraftStore
 from dictate.runtime.engine import Engine
+from dictate.speech.fake import FakeWhisper, fake_vad, speak
+from dictate.speech.streamer import Streamer
 
 pytestmark = pytest.mark.timing
 

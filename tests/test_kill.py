@@ -7,8 +7,6 @@ wherever the kill lands."""
 
 from __future__ import annotations
 
-import pytest
-
 import json
 import os
 import random
@@ -17,6 +15,7 @@ import sys
 import threading
 import time
 
+import pytest
 from conftest import DATA, ROOT, run_cli
 
 from dictate.notes.drafts import committed_words

@@ -15,16 +15,16 @@ import wave
 import numpy as np
 import pytest
 import yaml
-
 from conftest import DATA, ROOT, run_cli
+from wordrecall import recall
+
 from dictate.catalog.commands import load_commands
+from dictate.catalog.layouts import load_layout
 from dictate.exit_codes import ExitCode
 from dictate.interpret.interpreter import Interpreter
-from dictate.catalog.layouts import load_layout
 from dictate.notes.note import Note
 from dictate.output.render import to_dict
 from dictate.words import Utterance, Word
-from wordrecall import recall
 
 pytestmark = pytest.mark.timing
 

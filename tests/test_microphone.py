@@ -19,11 +19,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-
 from conftest import DATA, run_cli
+from wordrecall import recall
+
 from dictate.audio.decode import load_audio
 from dictate.exit_codes import ExitCode
-from wordrecall import recall
 
 pytestmark = pytest.mark.timing
 

@@ -8,12 +8,20 @@ import socket
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, run_cli
+
 from dictate.errors import ModelError
 from dictate.exit_codes import ExitCode
-from dictate.speech.models import (EMBEDDED_SHA256, EmbeddedParts, check_model_dir, embedded_parts, join_parts,
-                            prepare_embedded, resolve_model, sha256_of)
+from dictate.speech.models import (
+    EMBEDDED_SHA256,
+    EmbeddedParts,
+    check_model_dir,
+    embedded_parts,
+    join_parts,
+    prepare_embedded,
+    resolve_model,
+    sha256_of,
+)
 
 
 def small_parts(tmp_path: Path, data: bytes = b"ab" * 5000) -> EmbeddedParts:

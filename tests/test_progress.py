@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 from conftest import DATA, ROOT
+
 from dictate.output.progress import ProgressLine
 
 

@@ -9,12 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dictate.catalog.autotexts import parse_autotext
-from dictate.catalog.loader import load_catalog
 from dictate.catalog.commands import parse_commands
-from dictate.errors import TemplateError
 from dictate.catalog.layouts import parse_layout
-from dictate.notes.pipeline import NoteSettings
+from dictate.catalog.loader import load_catalog
 from dictate.catalog.vocabulary import parse_vocabulary
+from dictate.errors import TemplateError
+from dictate.notes.pipeline import NoteSettings
 from dictate.words import Utterance, Word
 
 CATALOG = load_catalog()
@@ -89,9 +89,9 @@ def test_the_interpreter_and_note_take_any_words(utterances):
 @given(st.lists(st.lists(st.sampled_from(SPOKEN), min_size=1, max_size=8), max_size=8), st.data())
 def test_draft_replay_gives_the_same_note_and_survives_any_tear(utterances, data):
     """Whatever was dictated, the journal replays to the same note; cut anywhere, it still replays."""
+    from dictate.notes.builder import NoteBuilder
     from dictate.notes.drafts import DraftStore, read_journal, restore_note
     from dictate.output.render import to_dict
-    from dictate.notes.builder import NoteBuilder
     from dictate.speech.streamer import Commit
 
     with tempfile.TemporaryDirectory() as folder:

@@ -9,13 +9,21 @@ import pytest
 import yaml
 
 from dictate.catalog.commands import load_commands
-from dictate.interpret.edits import ReplaceText
 from dictate.catalog.layouts import load_layout
+from dictate.interpret.edits import ReplaceText
 from dictate.notes.note import ModelRef
 from dictate.notes.pipeline import NoteSettings, build_note
 from dictate.notes.review import SCHEMA_VERSION, review_items
-from dictate.output.render import (NOTE_FORMATS, RENDERERS, render_note, review_summary,
-                                   to_dict, to_json, to_markdown, to_text)
+from dictate.output.render import (
+    NOTE_FORMATS,
+    RENDERERS,
+    render_note,
+    review_summary,
+    to_dict,
+    to_json,
+    to_markdown,
+    to_text,
+)
 from dictate.words import Utterance, Word
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dictate.speech.streamer import Commit, Partial, StreamSettings, Streamer, agreed_prefix, without_repetition
+from dictate.audio import SAMPLE_RATE as RATE
+from dictate.speech.fake import FakeWhisper, fake_vad, speak
+from dictate.speech.streamer import Commit, Partial, Streamer, StreamSettings, agreed_prefix, without_repetition
 from dictate.words import Word
-from streaming_fakes import RATE, FakeWhisper, fake_vad, speak
 
 VOCAB = [f"ord{i}" for i in range(60)]
 

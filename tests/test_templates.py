@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from dictate.catalog.commands import MARKS, load_commands, parse_commands
-from dictate.errors import TemplateError
-from dictate.exit_codes import ExitCode
 from dictate.catalog.layouts import available_layouts, load_layout, parse_layout
 from dictate.catalog.yamlfile import load_yaml
+from dictate.errors import TemplateError
+from dictate.exit_codes import ExitCode
 
 DATA = Path(__file__).parent / "data"
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
+from dictate.audio import SAMPLE_RATE
 from dictate.errors import AudioError
 from dictate.exit_codes import ExitCode
-from dictate.audio import SAMPLE_RATE
 
 #: Containers we promise to read; FFmpeg may read more, but these are tested.
 SUPPORTED_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".mp4", ".aac", ".webm")

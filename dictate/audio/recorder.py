@@ -17,10 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
+from dictate.audio import SAMPLE_RATE
 from dictate.errors import DictateError
 from dictate.exit_codes import ExitCode
-from dictate.audio import SAMPLE_RATE
-
 
 log = logging.getLogger(__name__)
 

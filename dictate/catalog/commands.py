@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from dictate.catalog.yamlcheck import Checker
+from dictate.catalog.yamlfile import load_yaml
 from dictate.errors import TemplateError
 from dictate.exit_codes import ExitCode
 from dictate.paths import templates_dir
-from dictate.catalog.yamlcheck import Checker
-from dictate.catalog.yamlfile import load_yaml
 
 #: The marks a spoken word can produce, by the name used in the YAML files.
 MARKS: dict[str, str] = {

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dictate.catalog.yamlcheck import Checker
+from dictate.catalog.yamlfile import YamlList, load_yaml
 from dictate.errors import TemplateError
 from dictate.exit_codes import ExitCode
 from dictate.paths import templates_dir
-from dictate.catalog.yamlcheck import Checker
-from dictate.catalog.yamlfile import YamlList, load_yaml
 
 GENERAL_KEY = "general"
 

@@ -16,12 +16,12 @@ from rapidfuzz import fuzz
 
 from dictate.catalog.autotexts import AutoText, Piece, parse_autotext
 from dictate.catalog.commands import CommandSet, parse_commands
-from dictate.errors import TemplateError
 from dictate.catalog.layouts import Layout, parse_layout
-from dictate.paths import templates_dir
 from dictate.catalog.phrases import normalise, squash
 from dictate.catalog.stopwords import STOP_WORDS
 from dictate.catalog.vocabulary import Vocabulary, parse_vocabulary
+from dictate.errors import TemplateError
+from dictate.paths import templates_dir
 
 #: Two triggers of different auto-texts closer than this (rapidfuzz ratio,
 #: spaces ignored) cannot be told apart when misheard a little: a near tie.

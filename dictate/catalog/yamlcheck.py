@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from dictate.errors import TemplateError
 from dictate.catalog.yamlfile import YamlList, YamlMap, line_of
+from dictate.errors import TemplateError
 
 
 class Checker:

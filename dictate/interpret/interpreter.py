@@ -31,13 +31,22 @@ from rapidfuzz import fuzz, process
 
 from dictate.catalog.autotexts import AutoText
 from dictate.catalog.commands import CommandSet
-from dictate.interpret.correction import Corrector
-from dictate.interpret.edits import (AddMark, AddWord, Edit, EndNote, GoToSection, InsertAutoText, NextField,
-                           PreviousField, Undo)
 from dictate.catalog.layouts import Layout
-from dictate.interpret.numbers import find_numbers
 from dictate.catalog.phrases import normalise as _normalise
 from dictate.catalog.phrases import squash as _squash
+from dictate.interpret.correction import Corrector
+from dictate.interpret.edits import (
+    AddMark,
+    AddWord,
+    Edit,
+    EndNote,
+    GoToSection,
+    InsertAutoText,
+    NextField,
+    PreviousField,
+    Undo,
+)
+from dictate.interpret.numbers import find_numbers
 from dictate.words import Utterance, Word
 
 #: Minimum rapidfuzz ratio for the command word itself ("overskrif" still counts).

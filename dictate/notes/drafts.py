@@ -19,11 +19,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dictate.catalog.autotexts import AutoText
-from dictate.interpret.edits import (AddMark, AddWord, Edit, EndNote, GoToSection, InsertAutoText, NextField,
-                           PreviousField, ReplaceText, Undo)
-from dictate.interpret.interpreter import Interpreter
 from dictate.audio.recorder import audio_folder
+from dictate.catalog.autotexts import AutoText
+from dictate.interpret.edits import (
+    AddMark,
+    AddWord,
+    Edit,
+    EndNote,
+    GoToSection,
+    InsertAutoText,
+    NextField,
+    PreviousField,
+    ReplaceText,
+    Undo,
+)
+from dictate.interpret.interpreter import Interpreter
 from dictate.notes.note import Note
 from dictate.notes.pipeline import apply_utterance
 from dictate.words import Utterance, Word

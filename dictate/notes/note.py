@@ -19,9 +19,19 @@ from datetime import datetime
 from typing import Literal
 
 from dictate.catalog.autotexts import AutoText, FieldDef
-from dictate.interpret.edits import (AddMark, AddWord, Edit, EndNote, GoToSection, InsertAutoText, NextField,
-                           PreviousField, ReplaceText, Undo)
 from dictate.catalog.layouts import GENERAL_KEY, Layout
+from dictate.interpret.edits import (
+    AddMark,
+    AddWord,
+    Edit,
+    EndNote,
+    GoToSection,
+    InsertAutoText,
+    NextField,
+    PreviousField,
+    ReplaceText,
+    Undo,
+)
 from dictate.words import Word
 
 BREAKS = ("\n", "\n\n")

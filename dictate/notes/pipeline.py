@@ -15,10 +15,10 @@ import numpy as np
 from dictate.audio.decode import DecodedAudio
 from dictate.catalog.autotexts import AutoText
 from dictate.catalog.commands import CommandSet
+from dictate.catalog.layouts import Layout
 from dictate.interpret.correction import Corrector
 from dictate.interpret.edits import Edit
 from dictate.interpret.interpreter import Interpreter, Notice
-from dictate.catalog.layouts import Layout
 from dictate.notes.note import ModelRef, Note
 from dictate.words import Utterance
 

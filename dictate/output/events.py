@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from dictate.audio.sources import SourceStatus
 from dictate.notes.note import Note
 from dictate.notes.review import SCHEMA_VERSION
 from dictate.output.render import to_dict
-from dictate.audio.sources import SourceStatus
 from dictate.speech.streamer import Commit, Partial, StreamEvent
 from dictate.words import Word
 

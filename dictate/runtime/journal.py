@@ -13,10 +13,10 @@ from datetime import datetime
 from pathlib import Path
 
 from dictate.interpret.edits import Edit
+from dictate.notes.builder import NoteBuilder
 from dictate.notes.drafts import DraftStore, Journal
 from dictate.notes.note import Note
 from dictate.notes.pipeline import NoteSettings
-from dictate.notes.builder import NoteBuilder
 from dictate.words import Word
 
 

@@ -25,9 +25,9 @@ from dictate.exit_codes import ExitCode
 from dictate.notes.drafts import DraftStore, restore_note, retention_days
 from dictate.notes.note import ModelRef, Note
 from dictate.notes.pipeline import NoteSettings
+from dictate.runtime.engine import Engine
 from dictate.speech.live import LiveSettings, make_streamer
 from dictate.speech.models import ModelInfo, resolve_model
-from dictate.runtime.engine import Engine
 from dictate.speech.streamer import ChunkTranscriber, Streamer, VoiceActivity
 
 log = logging.getLogger("dictate")

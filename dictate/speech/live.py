@@ -12,7 +12,7 @@ from typing import Callable, Protocol
 
 import numpy as np
 
-from dictate.speech.streamer import ChunkTranscriber, StreamSettings, Streamer, VoiceActivity
+from dictate.speech.streamer import ChunkTranscriber, Streamer, StreamSettings, VoiceActivity
 from dictate.words import Word
 
 

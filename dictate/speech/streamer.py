@@ -30,8 +30,8 @@ from typing import Callable, Union
 import numpy as np
 from rapidfuzz import fuzz
 
-from dictate.words import Word
 from dictate.audio import SAMPLE_RATE
+from dictate.words import Word
 
 VAD_CHUNK = 512  # Silero VAD works on 32 ms chunks at 16 kHz
 

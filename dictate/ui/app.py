@@ -22,15 +22,15 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from dictate.notes.drafts import DraftStore
 from dictate.interpret.edits import GoToSection, InsertAutoText, NextField, PreviousField, ReplaceText, Undo
+from dictate.notes.builder import NoteBuilder
+from dictate.notes.drafts import DraftStore
 from dictate.notes.note import Note
 from dictate.notes.pipeline import NoteSettings
 from dictate.output.render import to_text
-from dictate.notes.builder import NoteBuilder
-from dictate.speech.streamer import Commit, Partial
 from dictate.runtime.engine import Ended, Engine, EngineMessage, Events, Failed, Level, Status
 from dictate.runtime.journal import NoteDraft, drafted_builder
+from dictate.speech.streamer import Commit, Partial
 from dictate.ui.noteview import render_note
 from dictate.ui.screens import Choice, Editor, Help, Picker, Question
 from dictate.ui.strings import Strings
