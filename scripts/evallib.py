@@ -61,11 +61,16 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    import ctranslate2
-    import faster_whisper
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "not installed"
 
     return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"faster-whisper {faster_whisper.__version__}, ctranslate2 {ctranslate2.__version__}")
+            f"faster-whisper {installed('faster-whisper')}, ctranslate2 {installed('ctranslate2')}")
 
 
 def peak_rss_mb() -> float:

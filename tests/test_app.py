@@ -232,6 +232,7 @@ def test_discard_asks_first_and_english_labels():
     assert run(scenario()) == []
 
 
+@pytest.mark.model
 def test_the_real_model_replaying_a_live_dictation(transcriber):
     """The real Whisper model and VAD behind the app: spoken headings, and "End note"
     finishing the note, which then waits for the app to exit."""

@@ -8,7 +8,7 @@ import sys
 import pytest
 from conftest import DATA, ROOT, Tmux, wait_for_file
 
-pytestmark = pytest.mark.timing
+pytestmark = [pytest.mark.model, pytest.mark.timing]
 
 
 def test_the_app_in_tmux_writes_only_the_note_to_stdout(tmp_path):

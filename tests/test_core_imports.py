@@ -15,7 +15,7 @@ import dictate
 
 #: Edges that may import heavy libraries (lazily) and views on top of the core
 #: (the terminal app, dictate.ui, is a view).
-EDGES = {"dictate.speech.whisper", "dictate.cli", "dictate.__main__"}
+EDGES = {"dictate.speech.whisper", "dictate.speech.fasterwhisper", "dictate.cli", "dictate.__main__"}
 BLOCKED = ("textual", "sounddevice", "faster_whisper", "ctranslate2", "av")
 
 PROBE = """

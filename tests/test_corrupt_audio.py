@@ -7,10 +7,13 @@ from __future__ import annotations
 import random
 import re
 
+import pytest
 from conftest import DATA, run_cli
 from test_audio import encode
 
 from dictate.audio.decode import load_audio
+
+pytestmark = pytest.mark.model
 
 
 def corrupt_files(folder) -> list:  # noqa: ANN001

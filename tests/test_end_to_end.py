@@ -34,6 +34,8 @@ from dictate.catalog.layouts import load_layout
 from dictate.exit_codes import ExitCode
 from dictate.notes.pipeline import NoteSettings, transcribe_audio
 
+pytestmark = pytest.mark.model
+
 SCRIPTS = {d["id"]: d for d in yaml.safe_load((DATA / "dictations.yaml").read_text(encoding="utf-8"))}
 COMMAND_WORDS = {"heading", "period", "comma", "new", "line", "overskrift", "punktum", "komma"}
 

@@ -6,7 +6,10 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from conftest import DATA, ROOT
+
+pytestmark = pytest.mark.model
 
 
 def test_eval_prints_offline_and_live_scores_per_language(tmp_path):

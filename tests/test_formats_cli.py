@@ -25,6 +25,7 @@ def json_note() -> dict:
     return json.loads(result.stdout)
 
 
+@pytest.mark.model
 def test_transcribe_jsonl_is_the_listen_event_stream_and_its_commits_rebuild_the_note(json_note):
     result = run_cli("transcribe", *EN, "--format", "jsonl", str(DATA / "en_dictation.wav"))
     assert result.returncode == 0, result.stderr
@@ -45,6 +46,7 @@ def test_transcribe_jsonl_is_the_listen_event_stream_and_its_commits_rebuild_the
     assert [s["text"] for s in to_dict(rebuilt)["sections"]] == [s["text"] for s in note["sections"]]
 
 
+@pytest.mark.model
 def test_transcribe_fhir_carries_the_given_subject_and_author_and_validates(json_note):
     result = run_cli("transcribe", *EN, "--format", "fhir", "--subject", "Patient/123",
                      "--author", "Practitioner/nurse-7", str(DATA / "en_dictation.wav"))
@@ -74,6 +76,7 @@ def test_a_malformed_reference_is_refused_before_any_audio_is_decoded(option, va
     assert time.monotonic() - began < 20  # refused before the model was loaded
 
 
+@pytest.mark.model
 def test_text_and_markdown_carry_the_schema_version_and_the_review_flags():
     text = run_cli("transcribe", *EN, "--format", "text", str(DATA / "en_dictation.wav"))
     assert text.returncode == 0, text.stderr
@@ -91,6 +94,7 @@ def test_text_and_markdown_carry_the_schema_version_and_the_review_flags():
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json", "fhir"])
+@pytest.mark.model
 def test_listen_prints_the_finished_note_in_any_note_format(fmt, tmp_path):
     result = run_cli("listen", "--input", str(DATA / "en_marker.wav"), *EN, "--format", fmt,
                      env={"DICTATE_DRAFTS_DIR": str(tmp_path)})

@@ -99,6 +99,7 @@ def test_the_app_engine_keeps_exactly_the_audio_it_transcribes(tmp_path):
     assert recorder.path.name.startswith("session-")
 
 
+@pytest.mark.model
 def test_listen_keeps_audio_only_when_asked(tmp_path):
     drafts = tmp_path / "drafts"
     env = {"DICTATE_DRAFTS_DIR": str(drafts)}

@@ -20,7 +20,7 @@ from conftest import DATA, ROOT, run_cli
 
 from dictate.notes.drafts import committed_words
 
-pytestmark = pytest.mark.timing
+pytestmark = [pytest.mark.model, pytest.mark.timing]
 
 CLIP = str(DATA / "en_live.wav")
 

@@ -26,7 +26,7 @@ from dictate.notes.note import Note
 from dictate.output.render import to_dict
 from dictate.words import Utterance, Word
 
-pytestmark = pytest.mark.timing
+pytestmark = [pytest.mark.model, pytest.mark.timing]
 
 SCRIPTS = {d["id"]: d for d in yaml.safe_load((DATA / "dictations.yaml").read_text(encoding="utf-8"))}
 COMMAND_WORDS = {"heading", "period", "comma", "end", "note"}

@@ -66,6 +66,7 @@ def test_devices_lists_the_alsa_inputs(tmp_path):
     assert "filecap" in result.stdout and "* " in result.stdout  # the default is marked
 
 
+@pytest.mark.model
 def test_live_dictation_from_the_microphone(tmp_path):
     """The en_live dictation, captured through PortAudio and ALSA, ends itself with "end note"."""
     result = run_cli("listen", "-l", "en", env=alsa_home(tmp_path, DATA / "en_live.wav"), timeout=600)
@@ -87,6 +88,7 @@ def test_live_dictation_from_the_microphone(tmp_path):
     assert any(e["type"] == "status" and e["code"] == "overflow" for e in events)
 
 
+@pytest.mark.model
 def test_the_microphone_hears_exactly_what_the_file_holds(tmp_path):
     """Same samples, same blocks: the real capture path commits what --input commits."""
     mic = run_cli("listen", "-l", "en", env=alsa_home(tmp_path, DATA / "en_live.wav"), timeout=600)
@@ -103,6 +105,7 @@ def test_an_unknown_device_names_the_ones_there_are(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.model
 def test_a_device_by_number(tmp_path):
     env = alsa_home(tmp_path, DATA / "en_live.wav")
     listing = run_cli("devices", env=env).stdout

@@ -153,6 +153,7 @@ def test_cli_exits_69_when_the_cache_cannot_hold_the_model(tmp_path):
     assert "DICTATE_CACHE_DIR" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.model
 def test_cli_exits_69_when_the_cached_model_cannot_be_loaded(tmp_path, model_info):
     """A directory with all the files but garbage inside: a clear message, not a crash."""
     for name in ("config.json", "tokenizer.json", "vocabulary.json"):
@@ -163,6 +164,7 @@ def test_cli_exits_69_when_the_cached_model_cannot_be_loaded(tmp_path, model_inf
     assert "cannot load the model" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.model
 def test_the_model_loads_int8_on_the_cpu_with_the_hub_offline(transcriber, monkeypatch):
     import os
 

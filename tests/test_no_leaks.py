@@ -4,7 +4,10 @@ nowhere else. The app's log file is checked the same way in test_app_tmux.py."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import DATA, run_cli
+
+pytestmark = pytest.mark.model
 
 MARKER = "kalamazoo"
 CLIP = str(DATA / "en_marker.wav")

@@ -21,6 +21,7 @@ def test_sockets_are_blocked_in_the_test_process():
     assert "SocketBlockedError" in type(caught.value).__name__
 
 
+@pytest.mark.model
 def test_a_full_dictation_runs_without_any_network(tmp_path):
     unshare = shutil.which("unshare")
     assert unshare, "util-linux's unshare is part of every Linux base system"

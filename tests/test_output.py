@@ -10,7 +10,10 @@ import stat
 import subprocess
 import sys
 
+import pytest
 from conftest import DATA, ROOT, run_cli
+
+pytestmark = pytest.mark.model
 
 CLIP = str(DATA / "en_soap.wav")
 

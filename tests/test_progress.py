@@ -9,6 +9,7 @@ import select
 import subprocess
 import sys
 
+import pytest
 from conftest import DATA, ROOT
 
 from dictate.output.progress import ProgressLine
@@ -94,6 +95,7 @@ def _run_with_terminal_stderr(*args: str) -> tuple[int, str, str]:
     return proc.returncode, stdout, b"".join(chunks).decode("utf-8", "replace")
 
 
+@pytest.mark.model
 def test_a_batch_run_on_a_terminal_shows_progress_on_stderr_and_only_notes_on_stdout():
     code, stdout, stderr = _run_with_terminal_stderr(
         "transcribe", str(DATA / "en_marker.wav"), str(DATA / "en_soap.wav"), "--language", "en")
@@ -105,6 +107,7 @@ def test_a_batch_run_on_a_terminal_shows_progress_on_stderr_and_only_notes_on_st
     assert "kalamazoo" not in stderr.casefold()  # en_marker's marker word: no transcript beside the bar
 
 
+@pytest.mark.model
 def test_a_piped_stderr_gets_log_lines_and_no_bar():
     proc = subprocess.run([sys.executable, "-m", "dictate", "transcribe", str(DATA / "en_marker.wav"),
                            "--language", "en"], capture_output=True, text=True, cwd=ROOT, timeout=300)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from dictate.catalog.loader import load_catalog
 from dictate.speech.hotwords import HOTWORDS_BUDGET, MAX_PROMPT_TOKENS, build_hotwords
@@ -35,6 +36,7 @@ def test_nothing_to_hint_gives_none():
     assert build_hotwords(None, [], [], "da", words) is None
 
 
+@pytest.mark.model
 def test_the_shipped_hints_fit_whispers_prompt_with_room_for_committed_text(transcriber):
     hint = build_hotwords(CATALOG.commands["da"], CATALOG.autotexts_for("da"), CATALOG.terms("da"), "da",
                           lambda text: transcriber.count_tokens(text, "da"))
@@ -43,6 +45,7 @@ def test_the_shipped_hints_fit_whispers_prompt_with_room_for_committed_text(tran
     assert "Sårpleje." in hint and "Panodil." in hint
 
 
+@pytest.mark.model
 def test_hints_and_a_long_prompt_stay_within_whispers_limit(transcriber):
     """Hints plus 223 tokens of committed text would overflow Whisper's 448-token
     window and leave no room for the answer; the committed text gives way."""

@@ -107,6 +107,7 @@ def test_templates_list_and_check_from_the_wheel(installed):
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+@pytest.mark.model
 def test_transcribe_from_the_wheel(installed):
     result = run(installed, "transcribe", "-l", "en", "--layout", "soap", "--format", "json", str(DATA / "en_soap.wav"))
     assert result.returncode == 0, result.stderr
@@ -117,6 +118,7 @@ def test_transcribe_from_the_wheel(installed):
 
 
 @pytest.mark.timing
+@pytest.mark.model
 def test_the_app_from_the_wheel_in_a_terminal(installed, tmp_path):
     out, rc = tmp_path / "note.txt", tmp_path / "rc"
     dictate = Path(installed["venv"]) / "bin" / "dictate"

@@ -1,8 +1,8 @@
-"""The faster-whisper edge: a verified local model in, timed utterances out.
+"""The speech model's edge: a verified local model in, timed utterances out.
 
-This is the only module that imports faster_whisper, and only when a
-transcriber is created. The hub is switched off before the import so that a
-missing file can never turn into a download.
+faster-whisper is imported only when a transcriber is created, and its
+internals only through dictate.speech.fasterwhisper. The hub is switched off
+before the import so that a missing file can never turn into a download.
 """
 
 from __future__ import annotations
@@ -87,23 +87,21 @@ class WhisperTranscriber:
                  options: DecodeSettings | None = None) -> None:
         _offline()
         _return_freed_memory_to_the_system()
-        from faster_whisper import WhisperModel
+        from dictate.speech import fasterwhisper
 
+        self._fw = fasterwhisper
         self.model_info = model
         self.options = options or DecodeSettings()
         self._tokenizers: dict[str, object] = {}
         try:
-            self._model = WhisperModel(
-                str(model.path), device="cpu", compute_type=COMPUTE_TYPE,
-                cpu_threads=cpu_threads, local_files_only=True,
-            )
+            self._model = fasterwhisper.load(str(model.path), compute_type=COMPUTE_TYPE, cpu_threads=cpu_threads)
         except Exception as exc:  # CTranslate2 raises RuntimeError/ValueError for bad models
             raise ModelError(f"cannot load the model in {model.path}: {exc}") from None
 
     @property
     def languages(self) -> tuple[str, ...]:
         """Language codes the loaded model can transcribe."""
-        return tuple(self._model.supported_languages)
+        return tuple(self._fw.supported_languages(self._model))
 
     def decode_chunk(self, audio: np.ndarray, language: str, prompt: str = "",
                      hotwords: str | None = None, beam_size: int | None = None) -> list[Word]:
@@ -117,45 +115,31 @@ class WhisperTranscriber:
         """
         if audio.size < SAMPLE_RATE // 10:  # under 0.1 s: nothing a word fits in
             return []
-        from faster_whisper.transcribe import get_compression_ratio, get_suppressed_tokens, merge_punctuations
-
-        model = self._model
-        o = self.options
+        fw, model, o = self._fw, self._model, self.options
         tokenizer = self._tokenizer(language)
         # Whisper was trained on audio followed by silence. Without a second of
         # silence after the audio and a window of at least 10 s it tends to loop
         # or repeat its prompt; with them the cost still grows with the audio.
         target = max(len(audio) + int(LIVE_TAIL * SAMPLE_RATE), int(LIVE_MIN_WINDOW * SAMPLE_RATE))
         padded = np.concatenate([audio, np.zeros(target - len(audio), dtype=np.float32)])
-        features = model.feature_extractor(padded)
-        frames = features.shape[-1] - features.shape[-1] % 2
-        encoder_output = model.encode(features[:, :frames])
+        encoder_output, frames = fw.encode(model, padded)
         prompt_tokens = self.prompt_tokens(language, prompt, hotwords)
         seconds = len(audio) / SAMPLE_RATE
-        result = model.model.generate(
-            encoder_output, [prompt_tokens],
-            beam_size=beam_size or o.beam_size,
-            # The limit counts the prompt too. Danish fast speech needs about 10
-            # tokens a second; far more than that is a loop.
-            max_length=min(model.max_length, len(prompt_tokens) + int(15 * seconds) + 20),
-            return_scores=True, return_no_speech_prob=True,
-            suppress_blank=True,
-            suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
-        )[0]
-        sequence = result.sequences_ids[0] if result.sequences_ids else []
-        tokens = [t for t in sequence if t < tokenizer.eot]
-        if not tokens:
+        # The limit counts the prompt too. Danish fast speech needs about 10 tokens a
+        # second; far more than that is a loop.
+        limit = min(fw.max_length(model), len(prompt_tokens) + int(15 * seconds) + 20)
+        decoded = fw.generate(model, tokenizer, encoder_output, prompt_tokens, beam_size=beam_size or o.beam_size,
+                              max_length=limit)
+        if not decoded.tokens:
             return []
-        avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
-        text = tokenizer.decode(tokens)
-        if result.no_speech_prob > o.no_speech_threshold and avg_logprob < o.log_prob_threshold:
+        text = tokenizer.decode(decoded.tokens)
+        if decoded.no_speech_prob > o.no_speech_threshold and decoded.avg_logprob < o.log_prob_threshold:
             log.debug("dropped a probable non-speech decode")
             return []
-        if get_compression_ratio(text) > o.compression_ratio_threshold:
+        if fw.compression_ratio(text) > o.compression_ratio_threshold:
             log.debug("dropped a repetitive decode")
             return []
-        alignment = model.find_alignment(tokenizer, [tokens], encoder_output, frames)[0]
-        merge_punctuations(alignment, "\"'“¿([{-", "\"'.。,，!！?？:：”)]}、")
+        alignment = fw.align(model, tokenizer, decoded.tokens, encoder_output, frames)
         # A word that starts in the padding after the audio was not said.
         return [Word(text=w["word"].strip(), start=float(w["start"]), end=min(float(w["end"]), seconds),
                      probability=float(w["probability"]))
@@ -164,10 +148,7 @@ class WhisperTranscriber:
     def _tokenizer(self, language: str):  # noqa: ANN202 - faster_whisper Tokenizer
         cached = self._tokenizers.get(language)
         if cached is None:
-            from faster_whisper.tokenizer import Tokenizer
-
-            cached = Tokenizer(self._model.hf_tokenizer, self._model.model.is_multilingual,
-                               task="transcribe", language=language)
+            cached = self._fw.tokenizer(self._model, language)
             self._tokenizers[language] = cached
         return cached
 
@@ -188,14 +169,13 @@ class WhisperTranscriber:
         committed text gives way, oldest first, so that the answer still fits
         in the 448-token window.
         """
-        model = self._model
         tokenizer = self._tokenizer(language)
-        limit = model.max_length // 2 - 1
+        limit = self._fw.max_length(self._model) // 2 - 1
         hint = tokenizer.encode(" " + hotwords.strip())[:limit] if hotwords and hotwords.strip() else []
         previous = tokenizer.encode(" " + prompt.strip()) if prompt.strip() else []
         room = limit - len(hint)
-        return model.get_prompt(tokenizer, previous[-room:] if room > 0 else [], without_timestamps=True,
-                                hotwords=hotwords if hint else None)
+        return self._fw.prompt(self._model, tokenizer, previous[-room:] if room > 0 else [],
+                               hotwords if hint else None)
 
     def decode_text(self, tokens: list[int], language: str = "da") -> str:
         """Token ids back to text (special tokens dropped), for tests and diagnostics."""
@@ -256,9 +236,9 @@ class StreamingVad:
 
     def __init__(self) -> None:
         _offline()
-        from faster_whisper.vad import get_vad_model
+        from dictate.speech import fasterwhisper
 
-        self._session = get_vad_model().session
+        self._session = fasterwhisper.vad_session()
         self._context = np.zeros(64, dtype=np.float32)
         self._h = np.zeros((1, 1, 128), dtype=np.float32)
         self._c = np.zeros((1, 1, 128), dtype=np.float32)
