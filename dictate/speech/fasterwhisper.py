@@ -6,7 +6,7 @@ no-speech and log-probability figures, word alignment of one decode, and the
 Silero VAD's recurrent state carried from block to block. Those come from
 faster-whisper's internals, which may change shape between its releases. This
 module is the only place that touches them; pyproject.toml pins the tested
-release range, and tests/test_faster_whisper_contract.py fails loudly, naming
+release range, and tests/integration/test_faster_whisper_contract.py fails loudly, naming
 the internal, when a new release changes one. A version bump is then a known,
 small job: this file and that test.
 

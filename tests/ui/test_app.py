@@ -1,0 +1,388 @@
+"""The Textual app driven through `App.run_test()` with the deterministic fake engine.
+
+The fake engine is the real streamer and engine thread fed by a fake recogniser
+(dictate/speech/fake.py): audio blocks whose loudness names the word. The
+note is built by the real interpreter from the shipped Danish templates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+from support import ROOT
+
+from dictate.catalog.loader import load_catalog
+from dictate.errors import AudioError
+from dictate.notes.pipeline import NoteSettings
+from dictate.output.render import RENDERERS
+from dictate.runtime.engine import Engine
+from dictate.speech.fake import FakeWhisper, fake_vad, speak
+from dictate.speech.streamer import Streamer
+from dictate.ui.app import AppSettings, make_app
+
+pytestmark = pytest.mark.timing
+
+CATALOG = load_catalog()
+SETTINGS = NoteSettings(layout=CATALOG.layouts["fsiii"], commands=CATALOG.commands["da"], language="da",
+                    autotexts=CATALOG.autotexts_for("da"), terms=CATALOG.terms("da"))
+
+SCRIPT = [["Borgeren", "sov", "godt."], ["Overskrift", "ernæring."], ["Hun", "spiste", "lidt."],
+          ["Autotekst", "sårpleje."], ["venstre", "hæl"], ["Næste", "felt."], ["tre", "gange", "fire"],
+          ["Slet", "det."]]
+VOCABULARY = sorted({w for u in SCRIPT for w in u} | {"ikke", "Hun", "har", "smerter."})
+
+
+@dataclass
+class FakeSource:
+    audio: np.ndarray
+    block: int = 1600
+    delay: float = 0.0
+    position: int = 0
+    description: dict = field(default_factory=lambda: {"kind": "file", "path": "fake.wav"})
+
+    def frames(self) -> Iterator[np.ndarray]:
+        for self.position in range(0, len(self.audio), self.block):
+            if self.delay:
+                time.sleep(self.delay)
+            yield self.audio[self.position:self.position + self.block]
+
+
+def fake_engine(script=SCRIPT, delay: float = 0.0, live: bool = False) -> tuple[Engine, FakeSource]:  # noqa: ANN001
+    vocabulary = sorted(set(VOCABULARY) | {w for u in script for w in u})
+    audio, _ = speak(script, vocabulary)
+    source = FakeSource(audio, delay=delay)
+    return Engine(source, Streamer(transcribe=FakeWhisper(vocabulary), vad=fake_vad), live_source=live), source
+
+
+def options(factory, language: str = "da", output: str = "text") -> AppSettings:  # noqa: ANN001
+    return AppSettings(settings=SETTINGS, engine_factory=factory, source_label="fake.wav", render=RENDERERS[output],
+                      ui_language=language, model_label="fake")
+
+
+async def wait_for(pilot, condition, timeout: float = 20.0) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.05)
+
+
+def run(coroutine) -> object:  # noqa: ANN001
+    return asyncio.run(coroutine)
+
+
+def test_dictate_heading_autotext_field_undo_finish_and_the_output():
+    engine, _ = fake_engine()
+    app = make_app(options(lambda: engine))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            note = app.note
+            assert note.sections["general"].text == "Borgeren sov godt."
+            assert note.sections["I3"].text == "Hun spiste lidt."
+            skin = note.sections["I4"].text
+            assert skin.startswith("Sår på venstre hæl, ca. [størrelse] cm")  # "Slet det" took back the size
+            assert note.active[1].name == "stoerrelse"
+            await pilot.press("ctrl+z")  # undo by key: back in the first field
+            assert app.note.active[1].name == "sted"
+            await pilot.press("tab", "tab", "tab")  # through an empty field with a default: it applies
+            assert app.note.active[1].name == "saarbund"
+            await pilot.press("shift+tab")
+            assert app.note.active[1].name == "rensning"
+            await pilot.press("f10")  # unfilled fields: asks first
+            assert app.screen.__class__.__name__ == "Question"
+            await pilot.click("#yes")
+            assert app.note.is_empty and len(app.finished_notes) == 1
+            await pilot.press("ctrl+q")
+        return app.return_value
+
+    notes = run(scenario())
+    assert len(notes) == 1
+    text = notes[0]
+    assert text.startswith("Generelt\nBorgeren sov godt.\n\nErnæring\nHun spiste lidt.\n\nHud og slimhinder\n")
+    assert "Sår på venstre hæl, ca. [størrelse] cm, er renset med NaCl 0,9 %." in text
+
+
+def test_pause_stops_feeding_and_resume_goes_on():
+    engine, source = fake_engine(delay=0.03)
+    app = make_app(options(lambda: engine))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "listening" and source.position > 0)
+            await pilot.press("space")
+            assert app.state == "paused" and engine.paused.is_set()
+            await pilot.press("space")
+            assert app.state == "listening" and not engine.paused.is_set()
+            await pilot.press("f9")
+            assert app.state == "paused" and engine.paused.is_set()
+            await pilot.pause(0.3)
+            held = source.position
+            await pilot.pause(0.5)
+            assert source.position <= held + source.block  # nothing more was read while paused
+            assert "Pause" in str(app.query_one("#status").render())
+            await pilot.press("media_play_pause")  # a headset's button
+            assert app.state == "listening"
+            await wait_for(pilot, lambda: app.state == "stopped")
+            assert "Borgeren sov godt." in app.note.sections["general"].text
+            await pilot.press("ctrl+q")
+        return app.return_value
+
+    assert run(scenario())
+
+
+def test_the_pickers_insert_an_auto_text_and_move_to_a_heading():
+    engine, _ = fake_engine(script=[["Hun", "har", "smerter."]])
+    app = make_app(options(lambda: engine))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            await pilot.press("f3")
+            assert app.screen.__class__.__name__ == "Picker"
+            await pilot.press(*"tryksår")
+            preview = str(app.screen.query_one("#preview").render())
+            assert "[" in preview  # the auto-text's text, with its fields
+            await pilot.press("enter")
+            assert app.note.autotexts_used() == [("tryksaarsforebyggelse", "1")]
+            assert app.note.current == "I4"
+            await pilot.press("f2")
+            await pilot.press(*"ernering")  # fuzzy: a typo still finds it
+            await pilot.press("enter")
+            assert app.note.current == "I3"
+            await pilot.press("f2", "escape")
+            assert app.note.current == "I3" and len(app.screen_stack) == 1
+            await pilot.press("ctrl+q")
+
+    run(scenario())
+
+
+def test_a_missing_device_is_said_plainly_with_the_fix_and_the_app_stays_open():
+    def no_portaudio() -> Engine:
+        from dictate.errors import PortAudioError
+
+        raise PortAudioError("the PortAudio library is not installed; microphone input needs it")
+
+    app = make_app(options(no_portaudio))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "no_device")
+            problem = str(app.query_one("#problem").render())
+            assert "PortAudio" in problem and "sudo apt install libportaudio2" in problem
+            assert "Ingen mikrofon" in str(app.query_one("#status").render())
+            await pilot.press("f3", *"sår", "enter")  # the note can still be written
+            assert app.note.autotexts_used() == [("saarpleje", "1")]
+            await pilot.press("ctrl+q")
+        return app.return_value
+
+    notes = run(scenario())
+    assert len(notes) == 1 and "Sår på [sted]" in notes[0]
+
+
+def test_a_source_that_fails_midway_keeps_the_note():
+    class Breaking(FakeSource):
+        def frames(self) -> Iterator[np.ndarray]:
+            for i, block in enumerate(super().frames()):
+                if i == len(self.audio) // self.block // 2:
+                    raise AudioError("the device went away")
+                yield block
+
+    audio, _ = speak(SCRIPT[:3], VOCABULARY)
+    engine = Engine(Breaking(audio), Streamer(transcribe=FakeWhisper(VOCABULARY), vad=fake_vad), live_source=False)
+    app = make_app(options(lambda: engine))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.problem is not None)
+            assert "the device went away" in app.problem
+            assert app.note.sections["general"].text.startswith("Borgeren sov godt.")
+            await pilot.press("ctrl+q")
+        return app.return_value
+
+    assert "Borgeren sov godt." in run(scenario())[0]
+
+
+def test_discard_asks_first_and_english_labels():
+    engine, _ = fake_engine(script=[["Hun", "har", "smerter."]])
+    app = make_app(options(lambda: engine, language="en"))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            footer = " ".join(str(b.binding.description) for b in app.active_bindings.values() if b.binding.show)
+            assert "Record/pause" in footer and "Finish" in footer
+            await pilot.press("f8")
+            await pilot.click("#no")
+            assert not app.note.is_empty
+            await pilot.press("f8")
+            await pilot.click("#yes")
+            assert app.note.is_empty
+            await pilot.press("f1")
+            help_text = str(app.screen.query_one("Static").render())
+            assert "What can I say?" in help_text and '"autotekst"' in help_text and "Sårpleje" in help_text
+            await pilot.press("escape", "ctrl+q")
+        return app.return_value
+
+    assert run(scenario()) == []
+
+
+@pytest.mark.model
+def test_the_real_model_replaying_a_live_dictation(transcriber):
+    """The real Whisper model and VAD behind the app: spoken headings, and "End note"
+    finishing the note, which then waits for the app to exit."""
+    from support import DATA
+
+    from dictate.audio.sources import FileSource
+    from dictate.speech.live import make_streamer
+    from dictate.speech.whisper import StreamingVad
+
+    english = NoteSettings(layout=CATALOG.layouts["fsiii"], commands=CATALOG.commands["en"], language="en",
+                       autotexts=CATALOG.autotexts_for("en"))
+
+    def engine() -> Engine:
+        streamer = make_streamer(transcriber, "en", vad=StreamingVad())
+        return Engine(FileSource(DATA / "en_live.wav"), streamer, live_source=False)
+
+    app = make_app(AppSettings(settings=english, engine_factory=engine, source_label="en_live.wav",
+                              render=RENDERERS["markdown"], ui_language="en", model_label="base"))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.finished_notes, timeout=240)
+            assert app.state == "paused"  # "End note" finished it and paused recording
+            assert app.note.is_empty
+            await pilot.press("f9")  # resume: what follows starts the next note
+            await wait_for(pilot, lambda: app.state == "stopped", timeout=240)
+            assert "after the end" in app.note.sections["general"].text
+            await pilot.press("f8")
+            await pilot.click("#yes")
+            await pilot.press("ctrl+q")
+        return app.return_value
+
+    [note] = run(scenario())
+    # YAML front matter first (schema_version, review list), then the note's body.
+    assert note.startswith("---\nschema_version: 1\n") and "\n---\n\n## General\n\nThe resident is asleep in" in note
+    assert "## Nutrition" in note
+    assert "## Pain and sensory impressions\n\nShe has no pain today." in note
+    assert "after the end" not in note
+
+
+def test_auto_texts_are_in_the_command_palette():
+    engine, _ = fake_engine(script=[["Hun", "har", "smerter."]])
+    app = make_app(options(lambda: engine))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            await pilot.press("ctrl+p")
+            await pilot.press(*"Blodtryk")
+            await pilot.pause(0.5)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: app.note.autotexts_used(), timeout=5)
+            assert app.note.autotexts_used() == [("blodtryk_puls", "1")] and app.note.current == "I7"
+            await pilot.press("ctrl+q")
+
+    run(scenario())
+
+
+def test_every_ui_word_exists_in_both_languages_and_notices_are_translated():
+    import re
+
+    from dictate.ui.strings import STRINGS
+
+    assert set(STRINGS["da"]) == set(STRINGS["en"])
+    source = (ROOT / "dictate" / "interpret" / "interpreter.py").read_text(encoding="utf-8")
+    codes = set(re.findall(r'self\._notice\([^,]+, "(\w+)"', source))
+    assert len(codes) == 6 and all(f"notice_{code}" in STRINGS["da"] for code in codes)
+
+
+def test_editing_a_section_by_keyboard_keeps_the_structure_and_can_be_undone():
+    engine, _ = fake_engine(script=SCRIPT[:3])
+    app = make_app(options(lambda: engine))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            assert app.note.current == "I3"
+            await pilot.press("f4")
+            assert app.screen.__class__.__name__ == "Editor"
+            editor = app.screen.query_one("TextArea")
+            assert editor.text == "Hun spiste lidt."
+            editor.text = "Hun spiste en halv portion.\nDrak 2 glas vand."
+            await pilot.press("ctrl+s")
+            assert app.note.sections["I3"].text == "Hun spiste en halv portion.\nDrak 2 glas vand."
+            assert app.note.sections["general"].text == "Borgeren sov godt."  # other sections untouched
+            await pilot.press("f4", "escape")  # Esc drops the change
+            assert app.note.sections["I3"].text.startswith("Hun spiste en halv portion.")
+            await pilot.press("ctrl+z")
+            assert app.note.sections["I3"].text == "Hun spiste lidt."
+            await pilot.press("f4")
+            app.screen.query_one("TextArea").text = "Rettet."
+            await pilot.press("ctrl+s", "ctrl+q")
+        return app.return_value
+
+    [note] = run(scenario())
+    body, trailer = note.split("\n-- \n")
+    assert body == "Generelt\nBorgeren sov godt.\n\nErnæring\nRettet.\n"
+    assert trailer == "schema_version: 1\nneeds_review: false\n"  # typed text is the nurse's own: no flags
+
+
+def test_an_unfinished_draft_is_offered_on_start():
+    from dataclasses import replace
+
+    from support import utt
+
+    from dictate.notes.pipeline import build_note
+
+    draft, _ = build_note([utt("Borgeren var træt."), utt("Overskrift søvn."), utt("Hun sov uroligt.")], SETTINGS)
+
+    for answer, expected in (("#yes", "Hun sov uroligt."), ("#no", "")):
+        engine, _ = fake_engine(script=[["Hun", "har", "smerter."]])
+        app = make_app(replace(options(lambda engine=engine: engine), recover=lambda: draft))
+
+        async def scenario(answer=answer):  # noqa: ANN001
+            async with app.run_test(size=(80, 24)) as pilot:
+                await wait_for(pilot, lambda: app.screen.__class__.__name__ == "Question")
+                assert "ufærdigt notat" in str(app.screen.query_one("Label").render())
+                await pilot.click(answer)
+                await wait_for(pilot, lambda: app.state == "stopped")
+                await pilot.press("ctrl+q")
+            return app.return_value
+
+        [note] = run(scenario())
+        assert (expected in note) and ("Hun har smerter." in note)
+
+
+def test_every_commit_is_saved_as_a_draft_and_the_status_bar_says_so(tmp_path):
+    from dataclasses import replace
+
+    from dictate.notes.drafts import DraftStore, restore_note
+    from dictate.output.render import to_text
+
+    store = DraftStore(tmp_path / "drafts")
+    engine, _ = fake_engine(script=SCRIPT[:3])
+    app = make_app(replace(options(lambda: engine), drafts=store))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            assert "Kladde gemt" in str(app.query_one("#bar").render())
+            [path] = store.unfinished()
+            assert to_text(restore_note(path, CATALOG.layouts, CATALOG.autotexts)) == to_text(app.note)
+            await pilot.press("f10")
+            assert app.finished_drafts == [path] and path.exists()  # kept until the note is written out
+            await pilot.press("f3", *"sår", "enter")  # a second note, then discarded
+            [second] = [p for p in store.unfinished() if p != path]
+            await pilot.press("f8")
+            await pilot.click("#yes")
+            assert not second.exists() and path.exists()
+            await pilot.press("ctrl+q")
+        return app.return_value
+
+    assert len(run(scenario())) == 1

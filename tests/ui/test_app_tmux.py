@@ -1,0 +1,34 @@
+"""The real `dictate` binary in a real terminal (tmux): the app runs, and stdout
+holds only the finished note, nothing of the interface."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from support import DATA, ROOT, Tmux, wait_for_file
+
+pytestmark = [pytest.mark.model, pytest.mark.timing]
+
+
+def test_the_app_in_tmux_writes_only_the_note_to_stdout(tmp_path):
+    out, rc = tmp_path / "out.txt", tmp_path / "rc"
+    # Textual draws on stderr (the terminal); stdout goes to a file, as an integrator's pipe would.
+    drafts = tmp_path / "drafts"
+    command = (f"cd {ROOT} && DICTATE_LOG_DIR={tmp_path} DICTATE_DRAFTS_DIR={drafts} {sys.executable} -m dictate "
+               f"--input {DATA / 'en_live.wav'} --fast -l en --ui-language en > {out}; echo $? > {rc}")
+    with Tmux(command) as app:
+        screen = app.wait_for("Paused", timeout=240, exited=rc)  # "End note" finished the note and paused
+        assert "Record/pause" in screen and "Finish" in screen  # the footer's keys
+        # The finished note's draft stays until the note is written out at exit.
+        assert len(list(drafts.glob("*.jsonl"))) == 1
+        app.send("C-q")
+        wait_for_file(rc, timeout=60)
+    assert rc.read_text().strip() == "0"
+    text = out.read_text()
+    assert text.startswith("General\nThe resident is asleep in"), text
+    assert "Nutrition\n" in text and "Pain and sensory impressions\nShe has no pain today." in text
+    assert "\x1b" not in text  # no terminal control sequences in the note
+    assert list(drafts.glob("*.jsonl")) == []  # written out, so the draft was retired
+    log = (tmp_path / "dictate.log").read_text()
+    assert "loaded" in log and "asleep" not in log  # diagnostics, but no transcript text, in the log

@@ -1,0 +1,273 @@
+"""The interpreter on word sequences shaped like real Whisper output.
+
+Whisper writes its own punctuation and capitals ("Overskrift Ernæring.",
+"godt, punktum."), splits or glues words ("over skrift", "nylinje") and
+mishears a letter ("overskrif"). These tests feed such sequences and check the
+note that comes out, so they hold whatever the model of the day produces.
+"""
+
+from __future__ import annotations
+
+import pytest
+from support import utt
+
+from dictate.catalog.commands import load_commands
+from dictate.catalog.layouts import load_layout
+from dictate.catalog.loader import load_catalog
+from dictate.interpret.edits import AddMark, AddWord, GoToSection
+from dictate.interpret.interpreter import Interpreter
+from dictate.notes.pipeline import NoteSettings, build_note
+from dictate.words import Utterance, Word
+
+
+def note_for(*texts: str, language: str = "da", layout: str = "fsiii"):
+    settings = NoteSettings(layout=load_layout(layout), commands=load_commands(language), language=language)
+    return build_note([utt(t) for t in texts], settings)
+
+
+def sections(note) -> list[tuple[str, str]]:
+    return [(s.key, s.text) for s in note.filled_sections()]
+
+
+def test_text_before_any_heading_goes_to_the_general_section():
+    note, notices = note_for("Borgeren var glad i dag.")
+    assert sections(note) == [("general", "Borgeren var glad i dag.")]
+    assert note.filled_sections()[0].heading == "Generelt"
+    assert notices == []
+
+
+def test_heading_command_starts_that_section_with_its_code():
+    note, _ = note_for("Borgeren sov godt.", "Overskrift ernæring.", "Hun har spist havregrød.")
+    assert sections(note) == [("general", "Borgeren sov godt."), ("I3", "Hun har spist havregrød.")]
+    nutrition = note.filled_sections()[1]
+    assert (nutrition.heading, nutrition.code) == ("Ernæring", "I3")
+
+
+def test_heading_and_text_in_one_utterance():
+    note, _ = note_for("Overskrift ernæring. hun har spist godt punktum")
+    assert sections(note) == [("I3", "Hun har spist godt.")]
+
+
+def test_heading_without_pause_keeps_the_rest_as_text():
+    note, _ = note_for("overskrift smerter hun har ingen smerter")
+    assert sections(note) == [("I9", "Hun har ingen smerter")]
+
+
+@pytest.mark.parametrize("spoken, key", [
+    ("Overskrift Ernæring.", "I3"),
+    ("overskrift ernæringen", "I3"),        # an inflected form
+    ("Overskrif ernæring.", "I3"),          # a letter lost at the end of the command word
+    ("Over skrift ernæring.", "I3"),        # the command word split in two
+    ("Overskrift, hud og slimhinder.", "I4"),
+    ("Overskrift sår.", "I4"),              # an alias
+    ("Overskrift søvn og hvile.", "I10"),
+    ("Overskrift søvn.", "I10"),
+    ("Overskrift udskillelse af affaldsstoffer.", "I12"),
+    ("Overskrift psykosociale forhold.", "I6"),
+    ("Ny overskrift, smerter.", "I9"),
+    ("Overskrift generelt.", "general"),
+])
+def test_danish_headings_are_fuzzy_matched(spoken, key):
+    note, _ = note_for("Indledning.", spoken, "Tekst her.")
+    assert note.filled_sections()[-1].key == key
+    assert note.filled_sections()[-1].text.endswith("Tekst her.")
+
+
+@pytest.mark.parametrize("spoken, key", [
+    ("Heading nutrition.", "I3"),
+    ("Heading pain.", "I9"),
+    ("Heading sleep.", "I10"),
+    ("Heading skin.", "I4"),
+    ("Heading ernæring.", "I3"),  # the Danish heading works in English dictation too
+])
+def test_english_headings(spoken, key):
+    note, _ = note_for("Intro.", spoken, "Some text.", language="en")
+    assert note.filled_sections()[-1].key == key
+    assert note.filled_sections()[-1].heading != "Generelt"  # English headings on an English note
+
+
+def test_soap_layout():
+    note, _ = note_for("Overskrift subjektivt. Hun føler sig svimmel.", "Overskrift objektivt. Blodtryk målt.",
+                       "Overskrift analyse. Muligt lavt blodtryk.", "Overskrift plan. Mål igen i morgen.",
+                       layout="soap")
+    assert [(s.key, s.heading) for s in note.filled_sections()] == [
+        ("S", "Subjektivt"), ("O", "Objektivt"), ("A", "Analyse"), ("P", "Plan")]
+
+
+def test_heading_word_inside_a_sentence_is_text():
+    note, notices = note_for("Hun skrev en overskrift ernæring på tavlen.")
+    assert sections(note) == [("general", "Hun skrev en overskrift ernæring på tavlen.")]
+    assert notices == []
+
+
+def test_unknown_heading_stays_text_and_gives_a_notice_without_the_words():
+    note, notices = note_for("Overskrift kaffemaskine.")
+    assert sections(note) == [("general", "Overskrift kaffemaskine.")]
+    assert len(notices) == 1
+    assert "kaffemaskine" not in notices[0].message  # no transcript text in messages
+
+
+def test_sections_print_in_layout_order_and_collect_text_when_revisited():
+    note, _ = note_for("Overskrift smerter. Ingen smerter.", "Overskrift ernæring. Spiser godt.",
+                       "Overskrift smerter. Lidt ondt i ryggen.")
+    assert sections(note) == [("I3", "Spiser godt."), ("I9", "Ingen smerter.\nLidt ondt i ryggen.")]
+
+
+@pytest.mark.parametrize("spoken, text", [
+    ("hun har spist godt punktum", "Hun har spist godt."),
+    ("hun har spist godt, punktum.", "Hun har spist godt."),      # Whisper's comma is replaced
+    ("Hun har spist godt. Punktum.", "Hun har spist godt."),
+    ("morgenmad komma og vand punktum", "Morgenmad, og vand."),
+    ("har hun ondt spørgsmålstegn", "Har hun ondt?"),
+    ("første linje ny linje anden linje", "Første linje\nAnden linje"),
+    ("første linje nylinje anden linje", "Første linje\nAnden linje"),
+    ("første afsnit nyt afsnit andet afsnit", "Første afsnit\n\nAndet afsnit"),
+    ("godt punktum hun sover", "Godt. Hun sover"),               # capital after a spoken full stop
+    ("punktum hun sover", "Hun sover"),                           # nothing to punctuate yet
+    ("ja komma punktum", "Ja."),                                  # the last spoken mark wins
+])
+def test_danish_spoken_punctuation(spoken, text):
+    note, _ = note_for(spoken)
+    assert note.filled_sections()[0].text == text
+
+
+@pytest.mark.parametrize("spoken, text", [
+    ("she ate well period", "She ate well."),
+    ("breakfast comma then a walk full stop", "Breakfast, then a walk."),
+    ("first line new line second line", "First line\nSecond line"),
+    ("first line newline second line", "First line\nSecond line"),
+    ("is she in pain question mark", "Is she in pain?"),
+])
+def test_english_spoken_punctuation(spoken, text):
+    note, _ = note_for(spoken, language="en")
+    assert note.filled_sections()[0].text == text
+
+
+def test_words_keep_timing_and_probability_and_commands_are_not_words():
+    note, _ = note_for("Overskrift smerter. Ingen smerter punktum")
+    words = note.filled_sections()[0].words
+    assert [w.text for w in words] == ["Ingen", "smerter"]
+    assert all(w.word is not None and w.word.end > w.word.start and w.word.probability == 0.9 for w in words)
+
+
+def test_edits_are_plain_values_in_order():
+    interpreter = Interpreter(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
+    edits = interpreter.feed(utt("Overskrift ernæring. Godt punktum"))
+    assert [type(e) for e in edits] == [GoToSection, AddWord, AddMark]
+    assert edits[0] == GoToSection("I3") and edits[2] == AddMark(".")
+
+
+def test_empty_input_gives_an_empty_note():
+    note, notices = note_for()
+    assert note.is_empty and notices == []
+
+
+@pytest.mark.parametrize("language, spoken", [("da", "Afslut notat."), ("da", "afslut note"), ("en", "End note.")])
+def test_end_note_as_a_whole_utterance_finishes_the_note(language, spoken):
+    note, _ = note_for("Tekst før.", spoken, "Snak bagefter som ikke hører til.", language=language)
+    assert note.finished
+    assert [s.text for s in note.filled_sections()] == ["Tekst før."]
+
+
+def test_end_note_inside_a_sentence_is_text():
+    note, _ = note_for("Hun bad mig afslut notat i går.")
+    assert not note.finished and "afslut notat" in note.filled_sections()[0].text
+
+
+@pytest.mark.parametrize("spoken, key", [
+    ("Having nutrition.", "I3"),   # live decoding of a short command often hears this
+    ("Adding pain.", "I9"),
+    ("Hiding sleep", "I10"),
+])
+def test_a_misheard_command_word_counts_when_the_command_is_the_whole_sentence(spoken, key):
+    note, _ = note_for("Intro.", spoken, "Text.", language="en")
+    assert note.filled_sections()[-1].key == key
+
+
+@pytest.mark.parametrize("spoken", [
+    "Having pain in her left leg is new.",   # the sentence goes on: it is text
+    "Having breakfast.",                      # not a heading name
+    "Adding sugar to the tea.",
+])
+def test_a_sentence_that_only_starts_like_a_command_stays_text(spoken):
+    note, notices = note_for(spoken, language="en")
+    assert [s.key for s in note.filled_sections()] == ["general"]
+    assert notices == []
+
+
+# -- pauses: what the speaker did, whatever punctuation the recogniser wrote ------------
+
+def paused(text: str, pause: float = 0.5) -> Utterance:
+    """Words 0.1 s apart; "|" is a pause of `pause` seconds."""
+    words, t = [], 0.0
+    for piece in text.split():
+        if piece == "|":
+            t += pause
+            continue
+        words.append(Word(text=piece, start=t, end=t + 0.3, probability=0.9))
+        t += 0.4
+    return Utterance(tuple(words))
+
+
+def paused_note(*texts: str, language: str = "da", pause: float = 0.5):
+    autotexts = load_catalog().autotexts_for(language)
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands(language), language=language,
+                        autotexts=autotexts)
+    return build_note([paused(t, pause) for t in texts], settings)
+
+
+def test_a_heading_after_a_pause_counts_even_after_a_comma():
+    """One CPU's recogniser wrote "this morning, heading nutrition." where another wrote a period."""
+    text = "The patient was well rested this morning, | heading nutrition. She ate porridge."
+    note, notices = paused_note(text, language="en")
+    # The comma was the recogniser's mark for the pause; the heading ends the sentence.
+    assert sections(note) == [("general", "The patient was well rested this morning."),
+                              ("I3", "She ate porridge.")]
+    assert notices == []
+
+
+def test_without_a_pause_a_heading_after_a_comma_stays_text():
+    note, _ = paused_note("Hun sov godt, overskrift ernæring og mad.")
+    assert [s.key for s in note.filled_sections()] == ["general"]
+
+
+def test_a_short_gap_is_not_a_pause():
+    note, _ = paused_note("Hun sov godt, | overskrift ernæring og mad.", pause=0.15)
+    assert [s.key for s in note.filled_sections()] == ["general"]
+
+
+@pytest.mark.parametrize("spoken, edit, before", [
+    ("Hun har det godt | næste felt", "NextField", "godt"),
+    ("Hun har det godt, | næste felt", "NextField", "godt"),  # the comma was the pause
+    ("Hun har det godt | slet det", "Undo", "godt"),
+    ("Hun har det godt, | afslut notat | det her hører ikke med", "EndNote", "godt."),
+])
+def test_a_command_between_pauses_acts_inside_a_sentence(spoken, edit, before):
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
+    edits = settings.interpreter().feed(paused(spoken))
+    kinds = [type(e).__name__ for e in edits]
+    assert kinds[:4] == ["AddWord"] * 4 and kinds[4] == edit
+    assert edits[3].text == before
+    if edit == "EndNote":
+        assert len(edits) == 5  # what follows the end of the note is not part of it
+
+
+@pytest.mark.parametrize("spoken", [
+    "Hun har | fortrudt at hun sagde nej",
+    "Vi ses | næste gang",
+    "Hun læste | overskriften på brevet",
+    "I read the heading | of the letter",
+])
+def test_ordinary_speech_with_pauses_never_triggers(spoken):
+    language = "en" if spoken.startswith("I ") else "da"
+    note, notices = paused_note(spoken, language=language)
+    assert [s.key for s in note.filled_sections()] == ["general"]
+    assert " ".join(spoken.replace("|", "").split()) in note.filled_sections()[0].text
+    assert notices == []
+
+
+def test_an_auto_text_command_before_a_pause_then_its_first_field():
+    note, notices = paused_note("autotekst sårpleje | venstre underben")
+    assert notices == []
+    skin = note.filled_sections()[0]
+    assert skin.key == "I4" and "venstre underben" in skin.text.casefold()
