@@ -1,8 +1,9 @@
 """dictate: offline speech-to-text journaling for care staff.
 
-The package is split into a headless core (audio decoding, model resolution,
-interpreter, note, renderers) and edges that pull in heavy libraries lazily
-(`dictate.speech.whisper` for faster-whisper) and views on top (`dictate.cli`).
+A headless core (audio, catalog, speech, interpret, notes, output, runtime),
+layered bottom up; heavy libraries are imported lazily at the edges
+(`dictate.speech.fasterwhisper`, `dictate.audio.microphone`), and the views sit
+on top (`dictate.cli`, `dictate.ui`).
 """
 
 __version__ = "0.1.0"

@@ -1,3 +1,5 @@
+"""`python -m dictate`: the same as the `dictate` command."""
+
 from dictate.cli import main
 
 raise SystemExit(main())

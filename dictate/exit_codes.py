@@ -1,4 +1,4 @@
-"""Process exit codes, one place for all of them (documented in the README).
+"""Process exit codes, one place for all of them (documented in docs/cli.md).
 
 The numbers follow BSD sysexits.h where one fits, so that shell scripts and
 integrators can tell a bad input from a missing model from a full disk.

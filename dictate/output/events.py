@@ -1,4 +1,4 @@
-"""The JSON Lines event stream of `dictate listen` (schema documented in the README)."""
+"""The JSON Lines event stream of `dictate listen` (the schema is in docs/formats.md)."""
 
 from __future__ import annotations
 

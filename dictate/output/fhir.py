@@ -1,5 +1,7 @@
-"""A note as an HL7 FHIR R4 (4.0.1) document: a Bundle of type "document" whose
-first entry is a Composition with one section per filled section of the note.
+"""A note as an HL7 FHIR R4 (4.0.1) document Bundle.
+
+The Bundle is of type "document"; its first entry is a Composition with one
+section per filled section of the note.
 
 Pure, standard library only. Identifiers are derived from the note's id, so the
 same note always gives the same document (and golden files stay stable).

@@ -31,7 +31,7 @@ from dictate.output.render import to_text
 from dictate.runtime.engine import Ended, Engine, EngineMessage, Events, Failed, Level, Status
 from dictate.runtime.journal import NoteDraft, drafted_builder
 from dictate.speech.streamer import Commit, Partial
-from dictate.ui.noteview import render_note
+from dictate.ui.noteview import styled_note
 from dictate.ui.screens import Choice, Editor, Help, Picker, Question
 from dictate.ui.strings import Strings
 
@@ -383,7 +383,7 @@ class DictateApp(App[list[str]]):
         self._refresh_status()
 
     def _refresh_note(self) -> None:
-        self.query_one("#note", Static).update(render_note(self.note, self.strings("empty_note")))
+        self.query_one("#note", Static).update(styled_note(self.note, self.strings("empty_note")))
         problem = self.query_one("#problem", Static)
         problem.update(self.problem or "")
         problem.display = bool(self.problem)

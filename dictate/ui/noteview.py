@@ -19,7 +19,8 @@ STYLES = {
 }
 
 
-def render_note(note: Note, empty_message: str) -> Text:
+def styled_note(note: Note, empty_message: str) -> Text:
+    """The note for the screen: Rich text with its headings, fields and review marks styled."""
     out = Text()
     active = note.active[1] if note.active is not None else None
     sections = [s for s in note.sections.values() if s.has_content or s.key == note.current]
