@@ -91,50 +91,64 @@ class Replay:
 
 
 def replay(samples: np.ndarray, make_streamer, block: float = 0.1) -> Replay:
-    """Feed audio as if live. The clock waits for audio to arrive and is charged the real
-    time each feed takes, like a single-threaded live loop on this machine."""
+    """Feed audio as if live, through the engine loop `dictate listen` uses. The clock waits
+    for audio to arrive and is charged the real time each block takes, like the live loop
+    on this machine."""
+    from dictate.runtime.engine import Engine, Events
     from dictate.speech.streamer import Commit
 
     out = Replay(audio_seconds=len(samples) / SAMPLE_RATE)
-    clock = [0.0]
+    clock = {"at": 0.0, "began": time.perf_counter()}
+
+    def now() -> float:
+        return clock["at"] + time.perf_counter() - clock["began"]
 
     def timed(transcribe):
         def run(audio, prompt, final=False):
             began = time.perf_counter()
             result = transcribe(audio, prompt, final=final)
-            out.decode_log.append((clock[0], len(audio) / SAMPLE_RATE, time.perf_counter() - began))
+            out.decode_log.append((now(), len(audio) / SAMPLE_RATE, time.perf_counter() - began))
             return result
         return run
 
     streamer = make_streamer(timed)
     step = int(block * SAMPLE_RATE)
-    cpu0 = time.process_time()
+
+    class Audio:
+        """The recording block by block; the engine's work on a block is charged when the
+        generator resumes."""
+
+        description = {"kind": "replay"}
+
+        def frames(self):  # noqa: ANN202
+            for i in range(0, len(samples), step):
+                block_audio = samples[i:i + step]
+                clock["at"] = max(clock["at"], (i + len(block_audio)) / SAMPLE_RATE)
+                clock["began"] = time.perf_counter()
+                yield block_audio
+                clock["at"] = now()
+                clock["began"] = time.perf_counter()
+
     waiting_onset: list[float | None] = [None]
     last_onset: list[float | None] = [None]
 
-    def collect(events):
+    def post(message) -> None:  # noqa: ANN001 - engine message
+        if not isinstance(message, Events):
+            return
+        at = now()
         onset = streamer.utterance_onset
         if onset is not None and onset != last_onset[0]:
             last_onset[0] = waiting_onset[0] = onset
-        for event in events:
+        for event in message.events:
             if event.words and waiting_onset[0] is not None:
-                out.first_partial_latency.append(clock[0] - waiting_onset[0])
+                out.first_partial_latency.append(at - waiting_onset[0])
                 waiting_onset[0] = None
             if isinstance(event, Commit):
                 for word in event.words:
                     out.words.append(word)
-                    out.commit_latency.append(clock[0] - word.end)
+                    out.commit_latency.append(at - word.end)
 
-    for i in range(0, len(samples), step):
-        block_audio = samples[i:i + step]
-        clock[0] = max(clock[0], (i + len(block_audio)) / SAMPLE_RATE)
-        began = time.perf_counter()
-        events = streamer.feed(block_audio)
-        clock[0] += time.perf_counter() - began
-        collect(events)
-    began = time.perf_counter()
-    events = streamer.finish()
-    clock[0] += time.perf_counter() - began
-    collect(events)
+    cpu0 = time.process_time()
+    Engine(Audio(), streamer, live_source=False).run(post)
     out.cpu_seconds = time.process_time() - cpu0
     return out
