@@ -17,6 +17,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 
 import pytest
 
@@ -24,34 +26,31 @@ import pytest
 os.environ["HF_HUB_OFFLINE"] = "1"
 
 
-def _busy_loop() -> subprocess.Popen:
-    """Another process that keeps one core busy, as a loaded tablet would."""
-    return subprocess.Popen([sys.executable, "-c", "while True: pass"])
+@contextmanager
+def _one_core_busy() -> Iterator[None]:
+    """Another process keeps one core busy meanwhile, as on a loaded tablet."""
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        yield
+    finally:
+        busy.kill()
+        busy.wait()
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _whole_suite_under_load():
+def _whole_suite_under_load() -> Iterator[None]:
     """DICTATE_TEST_LOAD=1: the whole suite runs with one core kept busy."""
-    if os.environ.get("DICTATE_TEST_LOAD") != "1":
+    with _one_core_busy() if os.environ.get("DICTATE_TEST_LOAD") == "1" else nullcontext():
         yield
-        return
-    busy = _busy_loop()
-    yield
-    busy.kill()
-    busy.wait()
 
 
 @pytest.fixture(autouse=True)
-def _timing_tests_under_load(request):
+def _timing_tests_under_load(request) -> Iterator[None]:  # noqa: ANN001
     """Tests marked `timing` (live replay, the app, the microphone, kills) always run
     while one core is busy: they must hold on a loaded machine, not just an idle one."""
-    if request.node.get_closest_marker("timing") is None or os.environ.get("DICTATE_TEST_LOAD") == "1":
+    wanted = request.node.get_closest_marker("timing") is not None and os.environ.get("DICTATE_TEST_LOAD") != "1"
+    with _one_core_busy() if wanted else nullcontext():
         yield
-        return
-    busy = _busy_loop()
-    yield
-    busy.kill()
-    busy.wait()
 
 
 @pytest.fixture(scope="session")
