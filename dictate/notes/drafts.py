@@ -116,6 +116,11 @@ class Journal:
     def edits(self, edits: list[Edit]) -> None:
         self.write({"type": "edits", "edits": [edit_to_dict(e) for e in edits]})
 
+    def settle(self) -> None:
+        """The note goes on after a crash: the words it cut off were interpreted as they were
+        restored, as one utterance. Replay does the same here, so later edits cannot drop them."""
+        self.write({"type": "settle"})
+
     def commit(self, words: tuple[Word, ...]) -> None:
         """Committed words, saved before they are shown: the utterance they belong to may
         not be over yet, and a crash now must not lose them."""
@@ -233,18 +238,40 @@ def committed_words(path: Path) -> list[Word]:
 
 
 def replay(path: Path, note: Note, autotexts: Mapping[str, AutoText], interpreter: Interpreter | None = None) -> Note:
-    """Apply the journal's edit groups to `note` (new, with the header's id and layout),
-    then interpret the words of an utterance the crash cut off."""
-    _, groups, pending = read_journal_with_pending(path)
-    for group in groups:
-        try:
-            note.apply([edit_from_dict(data, autotexts) for data in group])
-        except (KeyError, ValueError, TypeError):
-            break  # a template changed under the draft: keep what replays cleanly
-    if pending and interpreter is not None:
-        apply_utterance(interpreter, note, Utterance(tuple(pending)))
-    elif pending:
-        note.apply([AddWord(w, w.text) for w in pending])  # no templates at hand: the words as heard
+    """Apply the journal to `note` (new, with the header's id and layout), record by record.
+
+    Committed words wait for the edit group that interpreted them. Words a crash cut
+    off before that are interpreted as one utterance where the journal says the note
+    was continued (a `settle` record) or, at the end, as the last utterance.
+    """
+    pending: list[Word] = []
+    intact = True
+
+    def settle() -> None:
+        if not pending or not intact:
+            return
+        if interpreter is not None:
+            apply_utterance(interpreter, note, Utterance(tuple(pending)))
+        else:
+            note.apply([AddWord(w, w.text) for w in pending])  # no templates at hand: the words as heard
+        pending.clear()
+
+    records = _records(path)
+    next(records, None)  # the header
+    for record in records:
+        kind = record.get("type")
+        if kind == "commit":
+            pending.extend(_words(record))
+        elif kind == "edits":
+            pending.clear()  # these words are in the edits now
+            if intact:
+                try:
+                    note.apply([edit_from_dict(data, autotexts) for data in record["edits"]])
+                except (KeyError, ValueError, TypeError):
+                    intact = False  # a template changed under the draft: keep what replays cleanly
+        elif kind == "settle":
+            settle()
+    settle()
     return note
 
 

@@ -32,8 +32,11 @@ class NoteDraft:
         self.store = store
         self.note = note
         self.on_error = on_error
-        # A recovered note goes on in its own draft.
-        self._journal: Journal | None = store.reopen(note) if store is not None and resumed else None
+        # A recovered note goes on in its own draft, from where its replay ended.
+        self._journal: Journal | None = None
+        if store is not None and resumed:
+            self._journal = store.reopen(note)
+            self._write(lambda journal: journal.settle())
 
     def attach(self, builder: NoteBuilder) -> NoteBuilder:
         """Journal what `builder` commits and applies; returns the builder."""

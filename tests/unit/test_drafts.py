@@ -122,3 +122,32 @@ def test_drafts_older_than_the_retention_are_purged(tmp_path, monkeypatch):
     assert store.purge() == 1 and store.unfinished() == []
     monkeypatch.setenv("DICTATE_DRAFT_RETENTION_DAYS", "nonsense")
     assert retention_days() == 14.0
+
+
+def partial_commit(text: str, start: float) -> Commit:
+    """Committed words whose utterance is not over yet (a crash may come before it is)."""
+    words = tuple(Word(w, start + i * 0.4, start + i * 0.4 + 0.3, 0.9) for i, w in enumerate(text.split()))
+    return Commit(words, end_of_utterance=False, emitted_at=start + 2)
+
+
+def test_restore_dictate_crash_restore_loses_nothing(tmp_path):
+    """A crash cuts an utterance; the note is continued and then cut again: every word stays."""
+    from dictate.runtime.journal import drafted_builder
+
+    store = DraftStore(tmp_path / "drafts")
+    builder, draft = drafted_builder(SETTINGS, store, source="visit.wav")
+    builder.handle([commit("Borgeren sov godt.", 0.0)])
+    builder.handle([partial_commit("Hun spiste morgenmad", 10.0)])  # ... and then the power went
+    draft.close()
+
+    first = restore_note(draft.path, CATALOG.layouts, CATALOG.autotexts, interpreter=SETTINGS.interpreter())
+    assert first.sections["general"].text == "Borgeren sov godt. Hun spiste morgenmad"
+    builder, draft = drafted_builder(SETTINGS, store, first)  # the nurse continues the note
+    builder.handle([commit("Overskrift ernæring.", 20.0), commit("Hun drak en kop te.", 30.0)])
+    builder.handle([partial_commit("Hun er træt", 40.0)])  # ... and the power went again
+    draft.close()
+
+    second = restore_note(draft.path, CATALOG.layouts, CATALOG.autotexts, interpreter=SETTINGS.interpreter())
+    assert second.sections["general"].text == "Borgeren sov godt. Hun spiste morgenmad"
+    assert second.sections["I3"].text == "Hun drak en kop te. Hun er træt"
+    assert store.unfinished() == [draft.path]
