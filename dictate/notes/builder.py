@@ -33,6 +33,11 @@ class NoteBuilder:
     _notices_seen: int = 0
 
     @property
+    def pending(self) -> tuple[Word, ...]:
+        """Committed words whose utterance is not over yet: final, but not yet interpreted."""
+        return tuple(self._pending)
+
+    @property
     def ended(self) -> bool:
         """True once "afslut notat" / "end note" was said."""
         return self.note.finished

@@ -383,7 +383,8 @@ class DictateApp(App[list[str]]):
         self._refresh_status()
 
     def _refresh_note(self) -> None:
-        self.query_one("#note", Static).update(styled_note(self.note, self.strings("empty_note")))
+        pending = " ".join(w.text for w in self.builder.pending) if not self.note.finished else ""
+        self.query_one("#note", Static).update(styled_note(self.note, self.strings("empty_note"), pending))
         problem = self.query_one("#problem", Static)
         problem.update(self.problem or "")
         problem.display = bool(self.problem)

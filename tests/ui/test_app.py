@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pytest
@@ -386,3 +386,34 @@ def test_every_commit_is_saved_as_a_draft_and_the_status_bar_says_so(tmp_path):
         return app.return_value
 
     assert len(run(scenario())) == 1
+
+
+def test_committed_words_are_on_screen_and_in_the_draft_before_the_utterance_ends(tmp_path):
+    """A long sentence: its first words are committed, shown and journalled while it goes on."""
+    from dictate.notes.drafts import DraftStore, committed_words
+
+    script = [["Borgeren", "har", "sovet", "godt", "i", "nat", "og", "har", "spist", "hele", "sin", "morgenmad",
+               "i", "dag", "og", "drukket", "to", "glas", "vand."]]
+    engine, _ = fake_engine(script=script, delay=0.03)
+    store = DraftStore(tmp_path / "drafts")
+    app = make_app(replace(options(lambda: engine), drafts=store))
+    seen: dict[str, object] = {}
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: len(app.builder.pending) >= 3)
+            pending = " ".join(w.text for w in app.builder.pending)
+            seen["screen"] = str(app.query_one("#note").render())
+            seen["pending"] = pending
+            seen["interpreted"] = app.note.is_empty
+            (journal,) = store.unfinished()
+            seen["journalled"] = " ".join(w.text for w in committed_words(journal))
+            await wait_for(pilot, lambda: app.state == "stopped")
+            await pilot.press("ctrl+q")
+        return app.return_value
+
+    notes = run(scenario())
+    assert seen["interpreted"] is True  # the utterance is not over: nothing interpreted yet
+    assert seen["pending"] in seen["screen"]  # ... but the words are on screen
+    assert seen["journalled"].startswith(seen["pending"])  # ... and on disk before they were shown
+    assert notes[0].startswith("Generelt\nBorgeren har sovet godt i nat")
