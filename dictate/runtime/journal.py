@@ -82,11 +82,14 @@ class NoteDraft:
 
 
 def drafted_builder(settings: NoteSettings, store: DraftStore | None, note: Note | None = None, *,
-                    source: str | None = None,
+                    source: str | None = None, confirm_end: bool = False,
                     on_error: Callable[[OSError], None] | None = None) -> tuple[NoteBuilder, NoteDraft]:
     """A builder for a new note from `source` (or for `note`, recovered from its draft, which
-    it goes on in), with every commit and edit journalled before it is shown."""
+    it goes on in), with every commit and edit journalled before it is shown.
+
+    `confirm_end`: the end-note command asks first while fields are empty (the app).
+    """
     resumed = note is not None
     note = note or settings.new_note(source)
     draft = NoteDraft(store, note, resumed=resumed, on_error=on_error)
-    return draft.attach(NoteBuilder(settings.interpreter(), note)), draft
+    return draft.attach(NoteBuilder(settings.interpreter(), note, confirm_end=confirm_end)), draft

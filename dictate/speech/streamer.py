@@ -361,7 +361,10 @@ class Streamer:
         # The buffer still holds committed audio for context; what the model
         # hears there again was committed already.
         words = [w for w in words if w.start >= self._committed_end - 0.1]
-        words = _drop_overlap(self._committed_words[-5:], words)
+        # Only words whose audio is still in the buffer can come back: a new utterance
+        # that says the last one again ("afslut notat", twice, to confirm) is new text.
+        in_buffer = self._buffer_start / SAMPLE_RATE - 0.1
+        words = _drop_overlap([w for w in self._committed_words[-5:] if w.end > in_buffer], words)
         return without_repetition(words)
 
     def _update(self) -> list[StreamEvent]:

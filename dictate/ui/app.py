@@ -180,7 +180,7 @@ class DictateApp(App[list[str]]):
         """A builder for a new note, or for `note` recovered from its draft; journalled as it goes."""
         if self.draft is not None:
             self.draft.close()
-        builder, self.draft = drafted_builder(self.settings, self.options.drafts, note,
+        builder, self.draft = drafted_builder(self.settings, self.options.drafts, note, confirm_end=True,
                                               source=self.options.source_label, on_error=self._draft_failed)
         return builder
 
@@ -245,8 +245,12 @@ class DictateApp(App[list[str]]):
                     live.update("")
         for notice in self.builder.new_notices():
             key = f"notice_{notice.code}"
-            self.notify(self.strings(key) if self.strings.has(key) else notice.message, severity="warning",
-                        markup=False)
+            if notice.code == "end_unfilled":
+                command = (self.settings.commands.end_note or ("",))[0]
+                text = self.strings(key, count=len(notice.choices), command=command)
+            else:
+                text = self.strings(key) if self.strings.has(key) else notice.message
+            self.notify(text, severity="warning", markup=False, timeout=8)
         if self.builder.ended:
             # "Afslut notat": the note is done, and recording pauses so that what is said
             # next (to the resident, say) does not start the next note by itself.

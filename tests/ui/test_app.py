@@ -417,3 +417,22 @@ def test_committed_words_are_on_screen_and_in_the_draft_before_the_utterance_end
     assert seen["pending"] in seen["screen"]  # ... but the words are on screen
     assert seen["journalled"].startswith(seen["pending"])  # ... and on disk before they were shown
     assert notes[0].startswith("Generelt\nBorgeren har sovet godt i nat")
+
+
+def test_saying_end_note_with_empty_fields_asks_by_voice_and_ends_when_said_again():
+    script = [["Autotekst", "sårpleje."], ["venstre", "hæl"], ["Afslut", "notat."], ["Afslut", "notat."]]
+    engine, _ = fake_engine(script=script)
+    app = make_app(options(lambda: engine))
+    seen: list[str] = []
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.finished_notes)
+            seen.extend(n.message for n in app._notifications)
+            assert app.state == "paused"  # "afslut notat" finished the note and paused recording
+            await pilot.press("ctrl+q")
+        return app.return_value
+
+    notes = run(scenario())
+    assert any("felt(er) er tomme. Sig \"afslut notat\" igen for at afslutte" in m for m in seen), seen
+    assert len(notes) == 1 and "Sår på venstre hæl" in notes[0]

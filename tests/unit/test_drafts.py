@@ -151,3 +151,31 @@ def test_restore_dictate_crash_restore_loses_nothing(tmp_path):
     assert second.sections["general"].text == "Borgeren sov godt. Hun spiste morgenmad"
     assert second.sections["I3"].text == "Hun drak en kop te. Hun er træt"
     assert store.unfinished() == [draft.path]
+
+
+def test_end_note_with_empty_fields_asks_first_and_ends_when_said_again(tmp_path):
+    from dictate.runtime.journal import drafted_builder
+
+    store = DraftStore(tmp_path / "drafts")
+    builder, draft = drafted_builder(SETTINGS, store, source="visit.wav", confirm_end=True)
+    for i, text in enumerate(["Autotekst sårpleje.", "venstre hæl", "Afslut notat."]):
+        builder.handle([commit(text, i * 5.0)])
+    assert not builder.ended
+    [asked] = [n for n in builder.new_notices() if n.code == "end_unfilled"]
+    assert len(asked.choices) == len(builder.note.unfilled_fields()) > 0
+    builder.handle([commit("tre gange fire", 20.0)])  # something else: the question is dropped ...
+    builder.handle([commit("Afslut notat.", 25.0)])   # ... so this asks again
+    assert not builder.ended and [n.code for n in builder.new_notices()] == ["end_unfilled"]
+    builder.handle([commit("Afslut notat.", 30.0)])   # said again right away: the note ends
+    assert builder.ended
+    draft.close()
+    again = restore_note(draft.path, CATALOG.layouts, CATALOG.autotexts)
+    assert again.finished and to_dict(again)["sections"] == to_dict(builder.note)["sections"]
+
+
+def test_end_note_with_every_field_filled_ends_at_once():
+    from dictate.runtime.journal import drafted_builder
+
+    builder, _ = drafted_builder(SETTINGS, None, source="visit.wav", confirm_end=True)
+    builder.handle([commit("Borgeren sov godt.", 0.0), commit("Afslut notat.", 5.0)])
+    assert builder.ended and builder.new_notices() == []

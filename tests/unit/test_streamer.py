@@ -261,3 +261,15 @@ def test_steady_interval_can_be_turned_off():
     config = StreamSettings(pause_commit=0, update_interval=1.0, steady_interval=0, trim_at=30.0)
     run(audio, Streamer(transcribe=recorder, vad=fake_vad, config=config), block=0.032)
     assert all(abs(g - 1.0) < 0.05 for g in _update_times(recorder.calls))
+
+
+@pytest.mark.parametrize("words", [2, 4])
+def test_an_utterance_said_again_is_committed_again(words):
+    """Saying a command twice to confirm it ("afslut notat", "afslut notat") is two utterances,
+    not a repetition of the first: only words still in the buffer can come back."""
+    script = [VOCAB[0:5], VOCAB[5:5 + words], VOCAB[5:5 + words]]
+    audio, _ = speak(script, VOCAB)
+    streamer, _ = make()
+    events = run(audio, streamer)
+    assert committed(events) == [w for u in script for w in u]
+    assert sum(1 for e in events if isinstance(e, Commit) and e.end_of_utterance) == 3
