@@ -11,6 +11,7 @@ corrections, auto-texts used) stays consistent without bookkeeping.
 
 from __future__ import annotations
 
+import difflib
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -121,6 +122,61 @@ def join_tokens(tokens: Iterable[Token]) -> str:
         parts.append(token.shown)
         previous = token
     return "".join(parts).strip()
+
+
+def _chunks_with_tokens(tokens: Sequence[Token]) -> tuple[list[str], list[list[int]]]:
+    """The text as `join_tokens` writes it, cut into chunks (runs between spaces, and line
+    breaks), each with the indexes of the tokens that make it up."""
+    text, spans = "", []
+    previous: Token | None = None
+    for token in tokens:
+        if token.kind != "mark" and previous is not None and not previous.is_break:
+            text += " "
+        spans.append((len(text), len(text) + len(token.shown)))
+        text += token.shown
+        previous = token
+    chunks, owners = [], []
+    for match in _CHUNKS.finditer(text):
+        chunks.append(match.group())
+        owners.append([i for i, (a, b) in enumerate(spans) if a < match.end() and b > match.start()])
+    return chunks, owners
+
+
+def _typed(chunk: str) -> Token:
+    if chunk.startswith("\n"):
+        return Token(text="\n\n" if len(chunk) > 1 else "\n", kind="mark")
+    return Token(text=chunk, kind="fixed")
+
+
+def _retyped(tokens: list[Token], text: str) -> list[Token]:
+    """`tokens` as the nurse retyped their text: unchanged chunks keep their tokens."""
+    old_chunks, owners = _chunks_with_tokens(tokens)
+    new_chunks = _CHUNKS.findall(text)
+    equal: dict[int, int] = {}  # new chunk -> old chunk
+    matcher = difflib.SequenceMatcher(a=old_chunks, b=new_chunks, autojunk=False)
+    for tag, i1, i2, j1, _ in matcher.get_opcodes():
+        if tag == "equal":
+            equal.update({j1 + k: i1 + k for k in range(i2 - i1)})
+    kept_chunks = set(equal.values())
+    # A token survives when every chunk it is part of is unchanged (a field whose value
+    # spans two chunks needs both).
+    chunks_of: dict[int, set[int]] = {}
+    for chunk, indexes in enumerate(owners):
+        for index in indexes:
+            chunks_of.setdefault(index, set()).add(chunk)
+    survives = {index for index, chunks in chunks_of.items() if chunks <= kept_chunks}
+    result: list[Token] = []
+    emitted: set[int] = set()
+    for j, chunk in enumerate(new_chunks):
+        old = equal.get(j)
+        if old is not None and all(index in survives for index in owners[old]):
+            for index in owners[old]:
+                if index not in emitted:
+                    result.append(tokens[index])
+                    emitted.add(index)
+        else:
+            result.append(_typed(chunk))
+    return result
 
 
 def _after(tokens: Sequence[Token], slot: FieldSlot) -> bool:
@@ -368,18 +424,19 @@ class Note:
             self.active, self._fresh = (self.current, first), True
 
     def _replace_text(self, key: str, text: str) -> None:
-        """Typed text replaces the section's tokens; fields in it become plain text."""
+        """Typed text replaces the section's text; what was not changed stays as it was.
+
+        Dictated words keep their timing and confidence (so their review marks) and
+        fields stay fields, wherever the nurse left their text alone: the old and the
+        new text are aligned chunk by chunk (runs between spaces), and only the chunks
+        that changed become typed text.
+        """
         if key not in self.sections:
             raise KeyError(f"layout '{self.layout.id}' has no section '{key}'")
-        if self.active is not None and self.active[0] == key:
+        section = self.sections[key]
+        section.tokens = _retyped(section.tokens, text.strip())
+        if self.active is not None and self.active[0] == key and self.active[1] not in section.slots:
             self.active = None
-        tokens: list[Token] = []
-        for chunk in _CHUNKS.findall(text.strip()):
-            if chunk.startswith("\n"):
-                tokens.append(Token(text="\n\n" if len(chunk) > 1 else "\n", kind="mark"))
-            else:
-                tokens.append(Token(text=chunk, kind="fixed"))
-        self.sections[key].tokens = tokens
 
     def _leave_field(self) -> None:
         if self.active is not None:

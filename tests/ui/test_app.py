@@ -436,3 +436,30 @@ def test_saying_end_note_with_empty_fields_asks_by_voice_and_ends_when_said_agai
     notes = run(scenario())
     assert any("felt(er) er tomme. Sig \"afslut notat\" igen for at afslutte" in m for m in seen), seen
     assert len(notes) == 1 and "Sår på venstre hæl" in notes[0]
+
+
+def test_f4_around_an_auto_text_keeps_its_fields_reachable_and_f10_still_warns():
+    engine, _ = fake_engine(script=[["Autotekst", "sårpleje."], ["venstre", "hæl"]])
+    app = make_app(options(lambda: engine))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            section = app.note.current
+            empty = len(app.note.unfilled_fields())
+            await pilot.press("f4")
+            editor = app.screen.query_one("TextArea")
+            assert "[størrelse]" in editor.text
+            editor.text = "Set i dag. " + editor.text
+            await pilot.press("ctrl+s")
+            assert app.note.sections[section].text.startswith("Set i dag. Sår på venstre hæl")
+            assert len(app.note.unfilled_fields()) == empty
+            await pilot.press("tab")  # the size field is still a field
+            assert app.note.active is not None and app.note.active[1].name == "stoerrelse"
+            await pilot.press("f10")
+            assert app.screen.__class__.__name__ == "Question"  # empty fields: asks first
+            await pilot.press("escape")
+            await pilot.press("ctrl+q")
+        return app.return_value
+
+    run(scenario())

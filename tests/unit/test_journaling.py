@@ -155,3 +155,39 @@ def test_the_json_carries_templates_unfilled_fields_and_corrections():
     unfilled = [f["name"] for f in meta["unfilled_fields"]]
     assert unfilled and unfilled == [f["name"] for f in circulation["fields"] if not f["filled"]]
     assert "[" in to_text(note)
+
+
+def test_retyping_the_text_around_fields_keeps_them_fields_and_keeps_the_review_marks():
+    """F4: the nurse corrects a word before an auto-text; its fields stay fields (reachable,
+    counted as empty, with their defaults), and the words she did not touch keep their marks."""
+    from dictate.interpret.edits import NextField, ReplaceText
+    from dictate.notes.review import review_items
+
+    note, _ = dictate("Borgeren har ikke sovet godt i nat.", "Autotekst sårpleje.", "venstre hæl")
+    section = note.current
+    before = note.sections[section].text
+    unfilled = {slot.name for _, slot in note.unfilled_fields()}
+    kept = [(i.kind, i.text) for i in review_items(note) if i.kind != "unfilled_field"]
+    assert "sovet" in note.sections["general"].text and before.startswith("Sår på venstre hæl")
+
+    note.apply([ReplaceText("general", note.sections["general"].text.replace("sovet", "sovet rigtig"))])
+    assert note.sections["general"].text == "Borgeren har ikke sovet rigtig godt i nat."
+    assert ("negation", "ikke") in [(i.kind, i.text) for i in review_items(note)]  # untouched word, still marked
+    note.apply([ReplaceText(section, "Kort: " + before)])  # typed in front of the auto-text
+    skin = note.sections[section]
+    assert skin.text == "Kort: " + before
+    assert {slot.name for _, slot in note.unfilled_fields()} == unfilled  # still fields, still empty
+    assert [(i.kind, i.text) for i in review_items(note) if i.kind != "unfilled_field"] == kept
+    note.apply([NextField()])  # ... and still reachable
+    assert note.active is not None and note.active[1].name == "stoerrelse"
+
+
+def test_retyping_a_field_placeholder_turns_it_into_typed_text():
+    from dictate.interpret.edits import ReplaceText
+
+    note, _ = dictate("Autotekst sårpleje.", "venstre hæl")
+    section = note.current
+    text = note.sections[section].text.replace("[størrelse]", "3 x 4")
+    note.apply([ReplaceText(section, text)])
+    assert note.sections[section].text == text
+    assert "stoerrelse" not in {slot.name for slot in note.sections[section].slots}
