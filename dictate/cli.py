@@ -13,6 +13,8 @@ import os
 import sys
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -303,7 +305,8 @@ def _app(args: argparse.Namespace) -> int:
                                recover=lambda: next((n for _, n in restorable_drafts(store, dictation)), None)))
     log.info("app started: %s, language %s, layout %s", "file" if args.input else "microphone",
              dictation.settings.language, dictation.settings.layout.id)
-    notes = app.run() or []
+    with _terminal_on_stdout():
+        notes = app.run() or []
     log.info("app closed: %d finished note(s)", len(notes))
     written: list[Path] = []
     for text, draft in zip(notes, app.finished_drafts):
@@ -316,6 +319,34 @@ def _app(args: argparse.Namespace) -> int:
     for draft in written:
         store.retire(draft)  # written out: the draft has done its job
     return ExitCode.OK
+
+
+@contextmanager
+def _terminal_on_stdout() -> Iterator[None]:
+    """`dictate > note.txt`, `dictate | import`: the app still gets the whole terminal.
+
+    Textual measures the screen on stdout, so with stdout redirected it drew at 80x24.
+    While the app runs, file descriptor 1 is the terminal the app draws on (stderr's);
+    the notes' stdout (the file or pipe) is set aside and put back before they are written.
+    """
+    if sys.stdout.isatty() or not sys.stderr.isatty():
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        terminal = os.open(os.ttyname(sys.stderr.fileno()), os.O_WRONLY | os.O_NOCTTY)
+    except OSError:
+        os.close(saved)
+        yield
+        return
+    os.dup2(terminal, 1)
+    os.close(terminal)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _log_to_file() -> None:

@@ -41,8 +41,10 @@ class Tmux:
 
     def __init__(self, command: str, *, width: int = 100, height: int = 30) -> None:
         self.name = f"dictate-test-{os.getpid()}-{id(self)}"
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), command],
-                       check=True, capture_output=True)
+        # A tmux server started from a shell that exported COLUMNS and LINES passes them on,
+        # and they would fix every program's idea of the terminal's size.
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
+                        f"unset COLUMNS LINES; {command}"], check=True, capture_output=True)
 
     def screen(self) -> str:
         return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name],

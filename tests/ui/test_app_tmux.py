@@ -32,3 +32,23 @@ def test_the_app_in_tmux_writes_only_the_note_to_stdout(tmp_path):
     assert list(drafts.glob("*.jsonl")) == []  # written out, so the draft was retired
     log = (tmp_path / "dictate.log").read_text()
     assert "loaded" in log and "asleep" not in log  # diagnostics, but no transcript text, in the log
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("redirect", ["> {out}", "| cat > {out}"], ids=["file", "pipe"])
+def test_with_stdout_redirected_the_app_still_fills_the_terminal(tmp_path, redirect):
+    """`dictate > note.txt` and `dictate | import` used to lock the app to 80x24."""
+    out, rc = tmp_path / "out.txt", tmp_path / "rc"
+    command = (f"cd {ROOT} && DICTATE_LOG_DIR={tmp_path} DICTATE_DRAFTS_DIR={tmp_path / 'drafts'} {sys.executable} "
+               f"-m dictate --input {DATA / 'en_live.wav'} --fast -l en --ui-language en "
+               f"{redirect.format(out=out)}; echo $? > {rc}")
+    with Tmux(command, width=120, height=36) as app:
+        screen = app.wait_for("Paused", timeout=240, exited=rc)
+        lines = screen.splitlines()
+        footer = next(i for i, line in enumerate(lines) if "Record/pause" in line)
+        assert footer == 35, screen  # the footer on the terminal's last row, not row 24
+        assert lines[footer].rstrip().endswith("palette") and len(lines[footer].rstrip()) > 100, screen
+        app.send("C-q")
+        wait_for_file(rc, timeout=60)
+    assert rc.read_text().strip() == "0"
+    assert out.read_text().startswith("General\n")
