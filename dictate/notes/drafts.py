@@ -118,7 +118,8 @@ class Journal:
 
     def settle(self) -> None:
         """The note goes on after a crash: the words it cut off were interpreted as they were
-        restored, as one utterance. Replay does the same here, so later edits cannot drop them."""
+        restored, as one utterance, and dictation goes on at the end of the note, not inside
+        a field. Replay does the same here, so later edits cannot drop those words."""
         self.write({"type": "settle"})
 
     def commit(self, words: tuple[Word, ...]) -> None:
@@ -152,7 +153,7 @@ class DraftStore:
     def start(self, note: Note) -> Journal:
         """A new journal for `note`, with a header that says what to replay it with."""
         self._ensure()
-        journal = Journal(self.directory / f"{note.id}.jsonl")
+        journal = Journal(self.path_of(note))
         journal.write({"type": "note", "journal_version": JOURNAL_VERSION, "id": note.id,
                        "created": note.created.isoformat(), "language": note.language,
                        "layout": note.layout.id, "layout_version": note.layout.version, "source": note.source})
@@ -160,7 +161,11 @@ class DraftStore:
 
     def reopen(self, note: Note) -> Journal:
         self._ensure()
-        return Journal(self.directory / f"{note.id}.jsonl")
+        return Journal(self.path_of(note))
+
+    def path_of(self, note: Note) -> Path:
+        """Where `note`'s journal is (or will be)."""
+        return self.directory / f"{note.id}.jsonl"
 
     def unfinished(self) -> list[Path]:
         """Journals of notes not yet finished and written, newest first."""
@@ -271,6 +276,7 @@ def replay(path: Path, note: Note, autotexts: Mapping[str, AutoText], interprete
                     intact = False  # a template changed under the draft: keep what replays cleanly
         elif kind == "settle":
             settle()
+            note.resume_at_end()
     settle()
     return note
 

@@ -438,6 +438,11 @@ class Note:
         if self.active is not None and self.active[0] == key and self.active[1] not in section.slots:
             self.active = None
 
+    def resume_at_end(self) -> None:
+        """Dictation goes on at the end of the current section, not inside the field that was
+        being filled when the note was cut off (a crash): its words stay as they are."""
+        self.active = None
+
     def _leave_field(self) -> None:
         if self.active is not None:
             self.active[1].confirm()

@@ -37,6 +37,8 @@ class NoteDraft:
         if store is not None and resumed:
             self._journal = store.reopen(note)
             self._write(lambda journal: journal.settle())
+        if resumed:
+            note.resume_at_end()  # as replay does at the settle record
 
     def attach(self, builder: NoteBuilder) -> NoteBuilder:
         """Journal what `builder` commits and applies; returns the builder."""

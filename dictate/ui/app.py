@@ -32,7 +32,7 @@ from dictate.runtime.engine import Ended, Engine, EngineMessage, Events, Failed,
 from dictate.runtime.journal import NoteDraft, drafted_builder
 from dictate.speech.streamer import Commit, Partial
 from dictate.ui.noteview import styled_note
-from dictate.ui.screens import Choice, Editor, Help, Picker, Question
+from dictate.ui.screens import Choice, Editor, Help, Picker, Question, Recovery
 from dictate.ui.strings import Strings
 
 #: Actions that change the note; they wait while a dialog is open.
@@ -58,15 +58,23 @@ class AppSettings:
     drafts: DraftStore | None = None
 
 
+#: Every key, as F1 lists it: (the keys, the label's key in Strings).
+KEYS = [("key_keys_pause", "key_pause"), ("F10", "key_finish"), ("Ctrl+Z", "key_undo"), ("Tab", "key_next"),
+        ("Shift+Tab", "key_previous"), ("F3", "key_autotext"), ("F2", "key_heading"), ("F4", "key_edit"),
+        ("F1", "key_help"), ("F8", "key_discard"), ("Ctrl+P", "key_palette"), ("Ctrl+Q", "key_quit")]
+
+
 def bindings(s: Strings) -> list[Binding]:
-    """The keys, most used first (the footer shows as many as fit; F1 lists them all)."""
+    """The keys, most used first. The footer shows the function keys, in words short
+    enough for 80 columns; F1 lists every key (KEYS)."""
     return [
         # Headsets send play/pause as a media key; terminals with the kitty keyboard
         # protocol (kitty, foot, WezTerm, Ghostty) pass it on.
-        Binding("space,f9,media_play_pause,media_play,media_pause", "toggle_pause", s("key_pause"),
-                id="toggle_pause", key_display="Space/F9"),
+        Binding("space,f9,media_play_pause,media_play,media_pause", "toggle_pause", s("foot_pause"),
+                id="toggle_pause", key_display="F9"),
         Binding("f10", "finish", s("key_finish"), id="finish"),
-        Binding("ctrl+z", "undo", s("key_undo"), id="undo"),
+        # Ctrl+Z is every editor's undo, and "slet det" is said: out of the footer to make room.
+        Binding("ctrl+z", "undo", s("key_undo"), id="undo", show=False),
         Binding("f3", "pick_autotext", s("key_autotext"), id="pick_autotext"),
         Binding("f2", "choose_heading", s("key_heading"), id="choose_heading"),
         Binding("f4", "edit_text", s("key_edit"), id="edit_text"),
@@ -146,7 +154,8 @@ class DictateApp(App[list[str]]):
             yield Static(id="note", markup=False)
         yield Static(self.strings("live_empty"), id="live", markup=False)
         yield Static(id="bar", markup=False)
-        yield Footer()
+        # Compact, and without the palette key (F1 lists Ctrl+P): at 80 columns every key fits.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.title = self.strings("title")
@@ -162,15 +171,34 @@ class DictateApp(App[list[str]]):
             self.run_engine()
             return
 
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self.builder = self._new_builder(draft)
-                self._refresh_note()
+        def answer(choice: str | None) -> None:
+            store = self.options.drafts
+            if choice == "continue":
+                self.builder = self._new_builder(draft)  # goes on at the end, not inside a field
+            elif choice == "finish":  # written out with the other notes when the app closes
+                self.finished_notes.append(self.options.render(draft))
+                self.finished_drafts.append(store.path_of(draft) if store is not None else None)
+            elif store is not None:
+                store.retire(store.path_of(draft))
+            self._refresh_note()
             self.run_engine()
 
-        when = draft.created.strftime("%d.%m. %H:%M")
-        self.push_screen(Question(self.strings("recover_question", when=when), self.strings("yes_recover"),
-                                  self.strings("no_recover")), answer)
+        s = self.strings
+        language = f"language_{draft.language}"
+        about = s("recover_question", when=draft.created.strftime("%d.%m. %H:%M"),
+                  layout=draft.layout.name(self.strings.language),
+                  language=s(language) if s.has(language) else draft.language)
+        # The note keeps its own language and layout; new words can only join it in a
+        # session that hears and arranges them the same way.
+        same = (draft.language, draft.layout.id) == (self.settings.language, self.settings.layout.id)
+        if not same:
+            about += " " + s("recover_elsewhere", language_code=draft.language, layout_id=draft.layout.id)
+        lines = to_text(draft, trailer=False).strip().splitlines()
+        preview = "\n".join(line if len(line) <= 72 else line[:71] + "…" for line in lines[:4])
+        if len(lines) > 4:
+            preview += "\n…"
+        labels = {key: s(f"recover_{key}") for key in ("continue", "finish", "discard")}
+        self.push_screen(Recovery(about, preview, labels, can_continue=same), answer)
 
     @property
     def note(self) -> Note:
@@ -404,9 +432,10 @@ class DictateApp(App[list[str]]):
         self.query_one("#status", Static).update(f"{dot} {label}  {meter}  {elapsed // 60:02d}:{elapsed % 60:02d}"
                                                  f"  {self.options.source_label}")
         latency = f"{self.latency:.1f} s" if self.latency is not None else "–"
+        # Short enough for 80 columns: model · language · layout · latency · draft.
         self.query_one("#bar", Static).update(
-            f"{s('model')}: {self.options.model_label}  {s('language')}: {self.settings.language}  "
-            f"{s('layout')}: {self.settings.layout.id}  {s('latency')}: {latency}  {self._draft_label()}")
+            f"{self.options.model_label} · {self.settings.language} · {self.settings.layout.id} · "
+            f"{s('latency')} {latency} · {self._draft_label()}")
 
     def _draft_label(self) -> str:
         if self.draft is not None and self.draft.saved_at is not None:
@@ -443,8 +472,10 @@ def help_text(settings: NoteSettings, s: Strings) -> str:
     lines += ["", s("help_autotexts", keyword=keyword)]
     for autotext in sorted(settings.autotexts, key=lambda a: a.title(language).casefold()):
         lines.append(f"  {autotext.title(language)}: " + ", ".join(autotext.triggers.get(language, ())))
+    lines += ["", s("help_headings", keyword=commands.heading[0] if commands.heading else "")]
+    lines += [f"  {section.heading(language)}" for section in settings.layout.sections]
     lines += ["", s("help_keys")]
-    for binding in bindings(s):
-        lines.append(f"  {binding.key_display or binding.key}: {binding.description}")
+    for keys, label in KEYS:
+        lines.append(f"  {s(keys) if s.has(keys) else keys}: {s(label)}")
     lines += ["", s("help_close")]
     return "\n".join(lines)

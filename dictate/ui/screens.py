@@ -110,7 +110,9 @@ class Picker(ModalScreen[str | None]):
 class Question(ModalScreen[bool]):
     DEFAULT_CSS = """
     Question { align: center middle; }
-    Question > Vertical { width: 60; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    Question > Vertical { width: 90%; max-width: 72; height: auto; border: thick $warning; background: $surface;
+                          padding: 1 2; }
+    Question #question { width: 100%; }
     Question Horizontal { height: auto; margin-top: 1; }
     Question Button { margin-right: 2; }
     """
@@ -122,7 +124,8 @@ class Question(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question)
+            # Static wraps; a Label would cut a long question off at the dialog's edge.
+            yield Static(self.question, id="question", markup=False)
             with Horizontal():
                 yield Button(self.no, id="no", variant="primary")
                 yield Button(self.yes, id="yes", variant="error")
@@ -186,3 +189,43 @@ class Editor(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class Recovery(ModalScreen[str]):
+    """A note a crash left unfinished: what it is, and continue, send as finished, or discard.
+
+    Every answer settles the draft, so it is never offered again; Esc continues it (nothing lost),
+    or sends it as finished where it cannot be continued (another language or layout).
+    """
+
+    DEFAULT_CSS = """
+    Recovery { align: center middle; }
+    Recovery > Vertical { width: 90%; max-width: 76; height: auto; border: thick $warning; background: $surface;
+                          padding: 1 2; }
+    Recovery #about { width: 100%; }
+    Recovery #preview { width: 100%; color: $text-muted; margin-top: 1; }
+    Recovery Horizontal { height: auto; margin-top: 1; }
+    Recovery Button { margin-right: 1; }
+    """
+    BINDINGS = [Binding("escape", "choose('continue')", show=False)]
+
+    def __init__(self, about: str, preview: str, labels: dict[str, str], can_continue: bool = True) -> None:
+        super().__init__()
+        self.about, self.preview, self.labels = about, preview, labels
+        self.can_continue = can_continue
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.about, id="about", markup=False)
+            yield Static(self.preview, id="preview", markup=False)
+            with Horizontal():
+                if self.can_continue:
+                    yield Button(self.labels["continue"], id="continue", variant="primary")
+                yield Button(self.labels["finish"], id="finish", variant="success")
+                yield Button(self.labels["discard"], id="discard", variant="error")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(str(event.button.id))
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice if self.can_continue else "finish")

@@ -129,7 +129,7 @@ def test_the_app_from_the_wheel_in_a_terminal(installed, tmp_path):
     with Tmux(command) as app:
         # "End note" in the recording finishes the note (a new one starts) and pauses recording.
         screen = app.wait_for("Paused", timeout=240, exited=rc)
-        assert "Record/pause" in screen and "Finish" in screen
+        assert "F9 Record" in screen and "Finish" in screen
         app.send("C-q")
         wait_for_file(rc, timeout=60)
     assert rc.read_text().strip() == "0"

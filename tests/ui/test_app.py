@@ -22,7 +22,7 @@ from dictate.notes.pipeline import NoteSettings
 from dictate.output.render import RENDERERS
 from dictate.runtime.engine import Engine
 from dictate.speech.fake import FakeWhisper, fake_vad, speak
-from dictate.speech.streamer import Streamer
+from dictate.speech.streamer import Commit, Streamer
 from dictate.ui.app import AppSettings, make_app
 
 pytestmark = pytest.mark.timing
@@ -216,7 +216,7 @@ def test_discard_asks_first_and_english_labels():
         async with app.run_test(size=(80, 24)) as pilot:
             await wait_for(pilot, lambda: app.state == "stopped")
             footer = " ".join(str(b.binding.description) for b in app.active_bindings.values() if b.binding.show)
-            assert "Record/pause" in footer and "Finish" in footer
+            assert "Record" in footer and "Finish" in footer and "Help" in footer and "Discard" in footer
             await pilot.press("f8")
             await pilot.click("#no")
             assert not app.note.is_empty
@@ -333,30 +333,61 @@ def test_editing_a_section_by_keyboard_keeps_the_structure_and_can_be_undone():
     assert trailer == "schema_version: 1\nneeds_review: false\n"  # typed text is the nurse's own: no flags
 
 
-def test_an_unfinished_draft_is_offered_on_start():
-    from dataclasses import replace
-
+@pytest.mark.parametrize("choice", ["continue", "finish", "discard"])
+def test_an_unfinished_draft_is_offered_with_a_preview_and_never_offered_again(tmp_path, choice):
     from support import utt
 
-    from dictate.notes.pipeline import build_note
+    from dictate.notes.drafts import DraftStore
+    from dictate.runtime.journal import drafted_builder
 
-    draft, _ = build_note([utt("Borgeren var træt."), utt("Overskrift søvn."), utt("Hun sov uroligt.")], SETTINGS)
+    store = DraftStore(tmp_path / "drafts")
+    builder, draft = drafted_builder(SETTINGS, store, source="visit.wav")
+    for i, text in enumerate(["Borgeren var træt.", "Overskrift søvn.", "Hun sov uroligt.", "Autotekst sårpleje."]):
+        builder.handle([Commit(utt(text, 10.0 * i).words, end_of_utterance=True, emitted_at=10.0 * i + 5)])
+    assert builder.note.active is not None  # cut off inside a field
+    draft.close()
 
-    for answer, expected in (("#yes", "Hun sov uroligt."), ("#no", "")):
-        engine, _ = fake_engine(script=[["Hun", "har", "smerter."]])
-        app = make_app(replace(options(lambda engine=engine: engine), recover=lambda: draft))
+    def recover():  # noqa: ANN202
+        from dictate.notes.drafts import restore_note
 
-        async def scenario(answer=answer):  # noqa: ANN001
-            async with app.run_test(size=(80, 24)) as pilot:
-                await wait_for(pilot, lambda: app.screen.__class__.__name__ == "Question")
-                assert "ufærdigt notat" in str(app.screen.query_one("Label").render())
-                await pilot.click(answer)
-                await wait_for(pilot, lambda: app.state == "stopped")
-                await pilot.press("ctrl+q")
-            return app.return_value
+        paths = store.unfinished()
+        return restore_note(paths[0], CATALOG.layouts, dict(CATALOG.autotexts),
+                            interpreter=SETTINGS.interpreter()) if paths else None
 
-        [note] = run(scenario())
-        assert (expected in note) and ("Hun har smerter." in note)
+    engine, _ = fake_engine(script=[["Hun", "har", "smerter."]])
+    app = make_app(replace(options(lambda: engine), drafts=store, recover=recover))
+    shown: dict[str, str] = {}
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.screen.__class__.__name__ == "Recovery")
+            shown["about"] = str(app.screen.query_one("#about").render())
+            shown["preview"] = str(app.screen.query_one("#preview").render())
+            await pilot.click(f"#{choice}")
+            await wait_for(pilot, lambda: app.state == "stopped")
+            if choice == "continue":
+                assert app.note.sections["I4"].text.startswith("Sår på [sted]")
+                assert app.note.sections["I4"].text.rstrip().endswith("Hun har smerter.")  # after, not in a field
+            await pilot.press("ctrl+q")
+        return app.return_value
+
+    notes = run(scenario())
+    assert "blev ikke afsluttet (FSIII helbredstilstande, dansk)" in shown["about"]
+    assert shown["preview"].startswith("Generelt\nBorgeren var træt.")
+    expected = {"continue": 1, "finish": 2, "discard": 1}[choice]
+    assert len(notes) == expected
+    if choice == "finish":
+        assert notes[0].startswith("Generelt\nBorgeren var træt.") and "Hun har smerter." in notes[1]
+    else:
+        assert ("Borgeren var træt." in notes[0]) == (choice == "continue")
+    # Never offered again: the CLI retires the drafts of the notes it writes out (a continued
+    # or sent note is among them), and a discarded draft is gone at once.
+    written = [p for p in app.finished_drafts if p is not None]
+    if choice == "discard":
+        assert draft.path not in store.unfinished()
+    else:
+        assert draft.path in written
+    assert set(store.unfinished()) <= set(written)
 
 
 def test_every_commit_is_saved_as_a_draft_and_the_status_bar_says_so(tmp_path):
@@ -463,3 +494,41 @@ def test_f4_around_an_auto_text_keeps_its_fields_reachable_and_f10_still_warns()
         return app.return_value
 
     run(scenario())
+
+
+def test_a_draft_in_another_language_and_layout_is_sent_as_it_is_not_continued(tmp_path):
+    """An English SOAP draft offered in a Danish FSIII session keeps its language and layout."""
+    from dictate.notes.drafts import DraftStore, restore_note
+    from dictate.runtime.journal import drafted_builder
+    from support import utt
+
+    english = NoteSettings(layout=CATALOG.layouts["soap"], commands=CATALOG.commands["en"], language="en",
+                           autotexts=CATALOG.autotexts_for("en"))
+    store = DraftStore(tmp_path / "drafts")
+    builder, draft = drafted_builder(english, store, source="visit.wav")
+    for i, text in enumerate(["Heading objective.", "Blood pressure measured sitting."]):
+        builder.handle([Commit(utt(text, 10.0 * i).words, end_of_utterance=True, emitted_at=10.0 * i + 5)])
+    draft.close()
+
+    def recover():  # noqa: ANN202
+        paths = store.unfinished()
+        return restore_note(paths[0], CATALOG.layouts, dict(CATALOG.autotexts)) if paths else None
+
+    engine, _ = fake_engine(script=[["Hun", "har", "smerter."]])
+    app = make_app(replace(options(lambda: engine), drafts=store, recover=recover))
+    shown: dict[str, object] = {}
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.screen.__class__.__name__ == "Recovery")
+            shown["about"] = str(app.screen.query_one("#about").render())
+            shown["continue"] = len(app.screen.query("#continue"))
+            await pilot.press("escape")  # cannot be continued here: sent as it is
+            await wait_for(pilot, lambda: app.state == "stopped")
+            await pilot.press("ctrl+q")
+        return app.return_value
+
+    notes = run(scenario())
+    assert shown["continue"] == 0 and "dictate -l en --layout soap" in str(shown["about"])
+    assert notes[0].startswith("Objective\nBlood pressure measured sitting.")  # its own layout and language
+    assert notes[1].startswith("Generelt\nHun har smerter.")
