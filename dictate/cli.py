@@ -130,8 +130,24 @@ def build_app_parser() -> argparse.ArgumentParser:
     """`dictate` with no command: the terminal app."""
     parser = argparse.ArgumentParser(
         prog="dictate",
-        description="Offline dictation for care staff. With no command, the dictation app opens; "
-                    "commands: transcribe, listen, templates, devices, models (dictate COMMAND --help).")
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Offline dictation for care staff. With no command, the dictation app opens\n"
+                    "(the options below); a command does one job without the screen.",
+        epilog="""commands (dictate COMMAND --help for each):
+  transcribe FILE...   recorded dictations to notes on stdout
+  listen               live dictation without a screen: JSON Lines events, then the note
+  listen --recover     the notes a crash left unfinished
+  templates check|list the coordinators' template files
+  devices              the microphones
+  models               the models --model can use
+
+The app's keys: F9/Space record or pause, F10 finish, Ctrl+Z undo, Tab next field,
+F3 auto-text, F2 heading, F4 edit text, F1 help (what can be said), F8 discard,
+Ctrl+Q close (finished notes go to stdout or --output).
+
+For IT: the microphone needs the PortAudio library (Debian/Ubuntu: sudo apt install
+libportaudio2); diagnostics, never transcript text, are in
+~/.local/state/dictate/log/dictate.log (or $DICTATE_LOG_DIR).""")
     parser.add_argument("--version", action="version", version=f"dictate {__version__}")
     src = parser.add_mutually_exclusive_group()
     src.add_argument("--device", "-d", metavar="X", help="microphone by number or (part of its) name")
@@ -597,7 +613,7 @@ def _models(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+    if not argv or argv[0].startswith("-"):  # the app, its options, and `dictate --help`
         parser = build_app_parser()
         args = parser.parse_args(argv)
         args.command = "app"

@@ -10,15 +10,16 @@ handle it took before the app started.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
@@ -34,6 +35,8 @@ from dictate.speech.streamer import Commit, Partial
 from dictate.ui.noteview import styled_note
 from dictate.ui.screens import Choice, Editor, Help, Picker, Question, Recovery
 from dictate.ui.strings import Strings
+
+log = logging.getLogger("dictate")
 
 #: Actions that change the note; they wait while a dialog is open.
 NOTE_ACTIONS = {"undo", "next_field", "previous_field", "choose_heading", "pick_autotext", "finish",
@@ -140,7 +143,9 @@ class DictateApp(App[list[str]]):
         self.state = "loading"
         self.level = 0.0
         self.latency: float | None = None
-        self.started = options.clock()
+        #: time spent listening: the clock runs only while recording (or replaying)
+        self._listened = 0.0
+        self._listening_since: float | None = None
         self.problem: str | None = None
 
     # -- layout ----------------------------------------------------------------
@@ -244,15 +249,19 @@ class DictateApp(App[list[str]]):
         elif isinstance(message, Level):
             self.level = message.rms
         elif isinstance(message, Status):
-            self.notify(message.status.message, severity="warning", markup=False)
+            key = f"status_{message.status.code}"
+            self.notify(self.strings(key) if self.strings.has(key) else message.status.message, severity="warning",
+                        markup=False)
             if message.status.code == "device_lost":
                 self._set_state("device_lost")
             elif message.status.code == "device_back":
                 self._set_state("listening")
         elif isinstance(message, Failed):
-            fix = {"portaudio": self.strings("fix_portaudio"), "device": self.strings("fix_device")}.get(
-                message.kind, "")
-            self.problem = f"{self.strings('error')}: {message.message}" + (f"\n{fix}" if fix else "")
+            # The nurse gets what she can do; the technical cause and its fix go to the log.
+            log.warning("the engine cannot run (%s): %s", message.kind, message.message)
+            key = f"problem_{message.kind}"
+            self.problem = self.strings(key if self.strings.has(key) else "problem_error")
+            self.query_one("#live", Static).update("")  # nothing is heard: no "speak" prompt
             self._set_state("no_device" if message.kind in ("portaudio", "device") else "stopped")
             self._refresh_note()
         elif isinstance(message, Ended):
@@ -383,6 +392,27 @@ class DictateApp(App[list[str]]):
     def action_help(self) -> None:
         self.push_screen(Help(help_text(self.settings, self.strings)))
 
+    # -- Textual's own commands, in the nurse's language and without what makes no sense here
+
+    def get_system_commands(self, screen):  # noqa: ANN001, ANN201 - Iterable[SystemCommand]
+        """Only the app's own actions: Textual's Theme, Keys, Maximize and Screenshot (which
+        would write the note, health data, into the current folder as an SVG) are left out."""
+        s = self.strings
+        yield SystemCommand(s("key_help"), s("help_title"), self.action_help)
+        yield SystemCommand(s("key_finish"), s("key_finish"), self.action_finish)
+        yield SystemCommand(s("key_quit_short"), s("key_quit"), self.action_quit)
+
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=self.strings("palette_placeholder")))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not close the app (a nurse may press it by habit); say what does."""
+        self.notify(self.strings("quit_hint"), markup=False)
+
+    def action_screenshot(self, *args: object, **kwargs: object) -> None:
+        """Never: a screenshot of the app is a copy of health data in a file."""
+
     def action_quit(self) -> None:
         if not self.note.is_empty:
             self._finish_note()  # nothing dictated is lost on the way out
@@ -411,6 +441,10 @@ class DictateApp(App[list[str]]):
             self.engine.paused.clear()
 
     def _set_state(self, state: str) -> None:
+        now = self.options.clock()
+        if self._listening_since is not None:
+            self._listened += now - self._listening_since
+        self._listening_since = now if state == "listening" else None
         self.state = state
         self._refresh_status()
 
@@ -423,9 +457,12 @@ class DictateApp(App[list[str]]):
 
     def _refresh_status(self) -> None:
         s = self.strings
-        elapsed = int(self.options.clock() - self.started)
-        label = {"loading": s("loading"), "listening": s("listening"), "paused": s("paused"),
-                 "stopped": s("stopped"), "no_device": s("no_device"), "device_lost": s("device_lost")}[self.state]
+        running = self.options.clock() - self._listening_since if self._listening_since is not None else 0.0
+        elapsed = int(self._listened + running)
+        replaying = self.engine is not None and not self.engine.live_source
+        label = {"loading": s("loading"), "listening": s("replaying") if replaying else s("listening"),
+                 "paused": s("paused"), "stopped": s("stopped"), "no_device": s("no_device"),
+                 "device_lost": s("device_lost")}[self.state]
         dot = {"listening": "●", "paused": "⏸", "loading": "…"}.get(self.state, "■")
         bars = min(10, int(self.level * 60)) if self.state == "listening" else 0
         meter = "▮" * bars + "▯" * (10 - bars)

@@ -109,3 +109,11 @@ def test_listen_prints_the_finished_note_in_any_note_format(fmt, tmp_path):
     else:
         assert f"\n{TRAILER_SEPARATOR}\nschema_version: 1\n" in result.stdout
     assert list(tmp_path.glob("*.jsonl")) == []  # written: the draft is retired
+
+
+def test_help_shows_the_app_its_options_keys_and_commands():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for expected in ("the dictation app opens", "--ui-language", "--input FILE", "F10 finish", "transcribe FILE",
+                     "templates check", "libportaudio2"):
+        assert expected in result.stdout, expected
