@@ -62,6 +62,11 @@ class Tmux:
             screen = self.screen()
         return screen
 
+    def pid(self) -> int:
+        """The process the pane runs (with `exec`, the command itself)."""
+        return int(subprocess.run(["tmux", "display", "-p", "-t", self.name, "#{pane_pid}"],
+                                  capture_output=True, text=True, check=True).stdout)
+
     def send(self, *keys: str) -> None:
         subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True, capture_output=True)
 
