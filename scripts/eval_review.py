@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How well the review flags point at the words the model got wrong.
 
-    python scripts/eval_review.py [MANIFEST|FOLDER] [--model base] [--threshold 0.6]
+    python scripts/eval_review.py [MANIFEST|FOLDER] [--model base] [--threshold P | --sweep]
 
 Each clip is transcribed offline (as `dictate transcribe`); the recogniser's
 words are aligned with the reference (jiwer, after lower-casing and removing
@@ -29,7 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("source", nargs="?", type=Path, default=ROOT.parent / "shared" / "eval")
     parser.add_argument("--model", default="base")
     parser.add_argument("--threshold", type=float, default=None,
-                        help="confidence threshold to try (default: dictate's, 0.6)")
+                        help="confidence threshold to try (default: dictate's for the model and language)")
+    parser.add_argument("--sweep", action="store_true",
+                        help="evaluate thresholds 0.10 ... 0.80 on one transcription of the clips")
     args = parser.parse_args(argv)
 
     import jiwer
@@ -39,19 +41,45 @@ def main(argv: list[str] | None = None) -> int:
     from dictate.speech.models import resolve_model
     from dictate.speech.whisper import WhisperTranscriber
 
-    if args.threshold is not None:
-        review.CONFIDENCE_THRESHOLD = args.threshold
     clips = load_clips(args.source)
     if not clips:
         print(f"no clips with references under {args.source}", file=sys.stderr)
         return 66
-    transcriber = WhisperTranscriber(resolve_model(args.model))
-    counts: dict[str, Counter] = defaultdict(Counter)
+    model = resolve_model(args.model)
+    transcriber = WhisperTranscriber(model)
+    # One transcription per clip; each threshold is judged on the same words.
+    clip_words = []
     for clip in clips:
         words = [w for u in transcriber.transcribe(load_audio(clip.audio).samples, clip.language) for w in u.words]
+        clip_words.append((clip, words))
+    print(f"machine: {machine()}")
+    if args.sweep:
+        thresholds = [round(0.1 * i, 2) for i in range(1, 9)] + [0.25, 0.35, 0.45]
+    else:
+        thresholds = [args.threshold] if args.threshold is not None else [None]
+    print(f"model {args.model}; a word is wrong when the alignment substitutes or inserts it")
+    print(f"{'threshold':>9} {'lang':<5} {'words':>6} {'wrong':>6} {'flagged':>8} {'marked':>7} {'recall':>7} "
+          f"{'precision':>9}  by reason (flags, of which on wrong words)")
+    for threshold in sorted(thresholds, key=lambda t: -1 if t is None else t):
+        counts = score(clip_words, threshold, model.name, jiwer, review)
+        for language, c in sorted(counts.items()):
+            shown = threshold if threshold is not None else review.confidence_threshold(model.name, language)
+            recall = c["flagged_wrong"] / c["wrong"] if c["wrong"] else 1.0
+            precision = c["flagged_wrong"] / c["flagged"] if c["flagged"] else 1.0
+            reasons = ", ".join(f"{r} {c[f'flag_{r}']}/{c[f'flag_{r}_wrong']}"
+                                for r in ("uncertain", "negation", "number"))
+            print(f"{shown:>9.2f} {language:<5} {c['words']:>6} {c['wrong']:>6} {c['flagged']:>8} "
+                  f"{c['flagged'] / c['words']:>7.3f} {recall:>7.3f} {precision:>9.3f}  {reasons}")
+    return 0
+
+
+def score(clip_words, threshold, model_name, jiwer, review) -> dict[str, Counter]:  # noqa: ANN001
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for clip, words in clip_words:
+        limit = threshold if threshold is not None else review.confidence_threshold(model_name, clip.language)
         hyp: list[tuple[str, str | None]] = []
         for word in words:
-            reason = review.review_reason(word.text, word.probability, clip.language)
+            reason = review.review_reason(word.text, word.probability, clip.language, limit)
             hyp += [(piece, reason) for piece in normalise(word.text).split()]
         reference = normalise(clip.reference)
         if not hyp or not reference:
@@ -71,17 +99,7 @@ def main(argv: list[str] | None = None) -> int:
                 c["flagged_wrong"] += bad
                 c[f"flag_{reason}"] += 1
                 c[f"flag_{reason}_wrong"] += bad
-    print(f"machine: {machine()}")
-    print(f"model {args.model}, confidence threshold {review.CONFIDENCE_THRESHOLD}")
-    print(f"{'lang':<5} {'words':>6} {'wrong':>6} {'flagged':>8} {'recall':>7} {'precision':>9}  by reason "
-          "(flags, of which on wrong words)")
-    for language, c in sorted(counts.items()):
-        recall = c["flagged_wrong"] / c["wrong"] if c["wrong"] else 1.0
-        precision = c["flagged_wrong"] / c["flagged"] if c["flagged"] else 1.0
-        reasons = ", ".join(f"{r} {c[f'flag_{r}']}/{c[f'flag_{r}_wrong']}" for r in ("uncertain", "negation", "number"))
-        print(f"{language:<5} {c['words']:>6} {c['wrong']:>6} {c['flagged']:>8} {recall:>7.3f} {precision:>9.3f}  "
-              f"{reasons}")
-    return 0
+    return counts
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any, Callable
 
 from dictate.notes.note import Note, Token
-from dictate.notes.review import REVIEW_KINDS, SCHEMA_VERSION, ReviewItem, review_items, token_reason
+from dictate.notes.review import REVIEW_KINDS, SCHEMA_VERSION, ReviewItem, note_threshold, review_items, token_reason
 from dictate.output.fhir import to_fhir
 
 #: The formats `render_note` knows, in the order the CLI lists them.
@@ -116,6 +116,7 @@ def _created(note: Note) -> str:
 def to_dict(note: Note) -> dict[str, Any]:
     layout = note.layout
     items = review_items(note)
+    threshold = note_threshold(note)
     return {
         "schema_version": SCHEMA_VERSION,
         "id": note.id,
@@ -134,7 +135,8 @@ def to_dict(note: Note) -> dict[str, Any]:
                 "heading": section.heading,
                 "code": section.code,
                 "text": section.text,
-                "words": [_word(token, note.language) for token in section.words if token.word is not None],
+                "words": [_word(token, note.language, threshold) for token in section.words
+                          if token.word is not None],
                 "needs_review": any(item.section == section.key for item in items),
                 "fields": [
                     {
@@ -155,7 +157,7 @@ def to_dict(note: Note) -> dict[str, Any]:
     }
 
 
-def _word(token: Token, language: str) -> dict[str, Any]:
+def _word(token: Token, language: str, threshold: float) -> dict[str, Any]:
     assert token.word is not None
     data: dict[str, Any] = {
         "text": token.text,
@@ -163,7 +165,7 @@ def _word(token: Token, language: str) -> dict[str, Any]:
         "end": round(token.word.end, 3),
         "probability": round(token.word.probability, 4),
     }
-    reason = token_reason(token, language)
+    reason = token_reason(token, language, threshold)
     if reason:
         data["needs_review"] = reason
     return data

@@ -7,7 +7,7 @@ from dataclasses import replace
 from rich.text import Text
 
 from dictate.notes.note import INLINE_PUNCTUATION, FieldSlot, Note, Token
-from dictate.notes.review import review_reason
+from dictate.notes.review import DEFAULT_CONFIDENCE_THRESHOLD, note_threshold, review_reason
 
 STYLES = {
     "heading": "bold",
@@ -51,7 +51,7 @@ def styled_note(note: Note, empty_message: str, pending: str = "") -> Text:
         shown = list(section.tokens)
         while shown and shown[-1].is_break:
             shown.pop()
-        _append_tokens(out, shown, note.language, active, pending)
+        _append_tokens(out, shown, note.language, active, pending, note_threshold(note))
         if current and pending and (active is None or active not in section.slots):
             lead = "\n" if len(shown) < len(section.tokens) else " " if shown else ""
             out.append(lead + pending, style=STYLES["pending"])
@@ -59,25 +59,26 @@ def styled_note(note: Note, empty_message: str, pending: str = "") -> Text:
 
 
 def _append_tokens(out: Text, tokens: list[Token], language: str, active: FieldSlot | None,
-                   pending: str = "") -> None:
+                   pending: str = "", threshold: float = DEFAULT_CONFIDENCE_THRESHOLD) -> None:
     previous: Token | None = None
     for token in tokens:
         if token.kind != "mark" and previous is not None and not previous.is_break:
             out.append(" ")
         if token.slot is not None:
-            _append_field(out, token.slot, language, active, pending)
+            _append_field(out, token.slot, language, active, pending, threshold)
         elif token.kind == "word":
-            reason = review_reason(token.text, token.word.probability if token.word else None, language)
+            reason = review_reason(token.text, token.word.probability if token.word else None, language, threshold)
             out.append(token.text, style=STYLES.get(reason or "", ""))
         else:
             out.append(token.text)
         previous = token
 
 
-def _append_field(out: Text, slot: FieldSlot, language: str, active: FieldSlot | None, pending: str) -> None:
+def _append_field(out: Text, slot: FieldSlot, language: str, active: FieldSlot | None, pending: str,
+                  threshold: float) -> None:
     if slot is active:
         if slot.filled:
-            _append_dictated(out, slot, language, STYLES["field_active"])
+            _append_dictated(out, slot, language, STYLES["field_active"], threshold)
             if pending:
                 out.append(" " + pending, style=STYLES["pending"])
         elif pending:
@@ -89,10 +90,10 @@ def _append_field(out: Text, slot: FieldSlot, language: str, active: FieldSlot |
     elif not slot.filled:
         out.append(f"[{slot.label}]", style=STYLES["field_empty"])
     else:
-        _append_dictated(out, slot, language, STYLES["field_filled"])
+        _append_dictated(out, slot, language, STYLES["field_filled"], threshold)
 
 
-def _append_dictated(out: Text, slot: FieldSlot, language: str, style: str) -> None:
+def _append_dictated(out: Text, slot: FieldSlot, language: str, style: str, threshold: float) -> None:
     """A field's value as the output writes it (a choice, a default, or the words without the
     trailing punctuation the auto-text's own text follows with), its words review-styled."""
     start = len(out)
@@ -103,7 +104,7 @@ def _append_dictated(out: Text, slot: FieldSlot, language: str, style: str) -> N
         if tokens and tokens[-1].kind == "word":
             trimmed = tokens[-1].text.rstrip(INLINE_PUNCTUATION)
             tokens[-1] = replace(tokens[-1], text=trimmed or tokens[-1].text)
-        _append_tokens(out, tokens, language, None)
+        _append_tokens(out, tokens, language, None, threshold=threshold)
     else:
         out.append(slot.text)
     out.stylize(style, start, len(out))

@@ -29,7 +29,8 @@ from dictate.words import Utterance, Word
 
 def make_note():
     def utt(text, start):
-        return Utterance(tuple(Word(w, start + i * 0.5, start + i * 0.5 + 0.4, 0.5 + i / 100)
+        # Below the base model's 0.45 threshold for the first ten words of an utterance, as in real notes.
+        return Utterance(tuple(Word(w, start + i * 0.5, start + i * 0.5 + 0.4, 0.355 + i / 100)
                                for i, w in enumerate(text.split())))
     settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da",
                         model=ModelRef(name="whisper-base", sha256="ab" * 32))
