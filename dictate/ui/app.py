@@ -271,6 +271,7 @@ class DictateApp(App[list[str]]):
 
     def _handle_events(self, message: Events) -> None:
         live = self.query_one("#live", Static)
+        section = self.note.current
         for event in message.events:
             if isinstance(event, Partial):
                 live.update(event.text or self.strings("live_empty"))
@@ -280,6 +281,10 @@ class DictateApp(App[list[str]]):
                 self.builder.handle([event])
                 if event.end_of_utterance:
                     live.update("")
+        if self.note.current != section and not self.note.finished:
+            # A spoken heading: say briefly where the words go now.
+            heading = self.note.sections[self.note.current].heading
+            self.notify(self.strings("went_to_heading", heading=heading), timeout=3, markup=False)
         for notice in self.builder.new_notices():
             key = f"notice_{notice.code}"
             if notice.code == "end_unfilled":

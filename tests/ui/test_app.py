@@ -559,3 +559,21 @@ def test_the_timer_counts_only_recording_time_and_a_file_is_said_to_be_replayed(
             await pilot.press("ctrl+q")
 
     run(scenario())
+
+
+def test_a_spoken_heading_is_shown_briefly_and_an_unknown_one_is_said():
+    script = [["Borgeren", "sov", "godt."], ["Overskrift", "ernæring."], ["Hun", "spiste."],
+              ["Overskrift", "kaffemaskine."], ["Hun", "drak", "te."]]
+    engine, _ = fake_engine(script=script)
+    app = make_app(options(lambda: engine))
+    seen: list[str] = []
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            seen.extend(n.message for n in app._notifications)
+            await pilot.press("ctrl+q")
+
+    run(scenario())
+    assert "→ Ernæring" in seen
+    assert any("Ingen overskrift passer" in m for m in seen)
