@@ -32,6 +32,7 @@ def app_after(script, language: str = "da"):  # noqa: ANN001, ANN202
 
 async def settled(pilot) -> None:  # noqa: ANN001
     await wait_for(pilot, lambda: pilot.app.state == "stopped")
+    pilot.app.clear_notifications()  # toasts come and go with time; the screen under them is the subject
     pilot.app._refresh_status()
     await pilot.pause()
 
