@@ -109,7 +109,7 @@ def test_dictate_heading_autotext_field_undo_finish_and_the_output():
 
 
 def test_pause_stops_feeding_and_resume_goes_on():
-    engine, source = fake_engine(delay=0.03)
+    engine, source = fake_engine(script=SCRIPT[:3], delay=0.03)
     app = make_app(options(lambda: engine))
 
     async def scenario():
@@ -427,7 +427,7 @@ def test_committed_words_are_on_screen_and_in_the_draft_before_the_utterance_end
 
     script = [["Borgeren", "har", "sovet", "godt", "i", "nat", "og", "har", "spist", "hele", "sin", "morgenmad",
                "i", "dag", "og", "drukket", "to", "glas", "vand."]]
-    engine, _ = fake_engine(script=script, delay=0.03)
+    engine, _ = fake_engine(script=script, delay=0.015)
     store = DraftStore(tmp_path / "drafts")
     app = make_app(replace(options(lambda: engine), drafts=store))
     seen: dict[str, object] = {}
