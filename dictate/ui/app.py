@@ -11,6 +11,7 @@ handle it took before the app started.
 from __future__ import annotations
 
 import logging
+import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -199,7 +200,7 @@ class DictateApp(App[list[str]]):
         if not same:
             about += " " + s("recover_elsewhere", language_code=draft.language, layout_id=draft.layout.id)
         lines = to_text(draft, trailer=False).strip().splitlines()
-        preview = "\n".join(line if len(line) <= 72 else line[:71] + "…" for line in lines[:4])
+        preview = "\n".join(textwrap.shorten(line, 140, placeholder=" …") if line else "" for line in lines[:4])
         if len(lines) > 4:
             preview += "\n…"
         labels = {key: s(f"recover_{key}") for key in ("continue", "finish", "discard")}

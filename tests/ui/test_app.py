@@ -577,3 +577,40 @@ def test_a_spoken_heading_is_shown_briefly_and_an_unknown_one_is_said():
     run(scenario())
     assert "→ Ernæring" in seen
     assert any("Ingen overskrift passer" in m for m in seen)
+
+
+def test_the_palette_and_ctrl_c_speak_danish_and_offer_no_screenshot():
+    engine, _ = fake_engine(script=[["Hun", "har", "smerter."]])
+    app = make_app(options(lambda: engine))
+    seen: dict[str, object] = {}
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            seen["system"] = [command.title for command in app.get_system_commands(app.screen)]
+            await pilot.press("ctrl+c")
+            seen["toasts"] = [n.message for n in app._notifications]
+            await pilot.press("ctrl+p")
+            await wait_for(pilot, lambda: app.screen.__class__.__name__ == "CommandPalette")
+            seen["placeholder"] = app.screen.query_one("Input").placeholder
+            await pilot.press("escape", "ctrl+q")
+
+    run(scenario())
+    assert seen["system"] == ["Hjælp", "Afslut", "Luk"]  # no Theme, Keys, Maximize or Screenshot
+    assert seen["placeholder"].startswith("Søg efter en autotekst")
+    assert any(t.startswith("Tryk Ctrl+Q for at lukke") for t in seen["toasts"])
+
+
+def test_the_active_field_shows_its_default_on_screen():
+    script = [["Autotekst", "sårpleje."], ["venstre", "hæl"], ["Næste", "felt."], ["Næste", "felt."]]
+    engine, _ = fake_engine(script=script)
+    app = make_app(options(lambda: engine))
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            assert app.note.active is not None and app.note.active[1].name == "rensning"
+            assert "er renset med NaCl 0,9 %." in str(app.query_one("#note").render())
+            await pilot.press("ctrl+q")
+
+    run(scenario())

@@ -9,6 +9,7 @@ review the SVGs in tests/__snapshots__/ before committing.
 from __future__ import annotations
 
 import pytest
+from test_app import SETTINGS as SNAPSHOT_SETTINGS
 from test_app import fake_engine, options, wait_for
 
 from dictate.ui.app import make_app
@@ -84,6 +85,28 @@ def test_missing_microphone(snap_compare):
 
     async def before(pilot) -> None:  # noqa: ANN001
         await wait_for(pilot, lambda: pilot.app.state == "no_device")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=before)
+
+
+def test_recovery_offer_at_80x24(snap_compare):
+    """The whole question and the draft's first lines fit and wrap at 80 columns."""
+    from dataclasses import replace
+
+    from support import utt
+
+    from dictate.notes.pipeline import build_note
+
+    draft, _ = build_note([utt(t, 5.0 * i) for i, t in enumerate(
+        ["Borgeren var træt og ville ikke op i dag, men spiste lidt morgenmad i sengen.", "Overskrift søvn.",
+         "Hun sov uroligt og var vågen flere gange i løbet af natten."])],
+        SNAPSHOT_SETTINGS)
+    draft.created = draft.created.replace(year=2026, month=11, day=28, hour=14, minute=5)
+    app = make_app(replace(frozen(options(lambda: fake_engine(script=DICTATION[:1])[0])), recover=lambda: draft))
+
+    async def before(pilot) -> None:  # noqa: ANN001
+        await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "Recovery")
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=before)
