@@ -35,11 +35,18 @@ def test_review_flag_evaluation_reports_recall_and_precision(tmp_path):
     (tmp_path / "da").mkdir()
     shutil.copy(DATA / "nst_danspeech_u0042008.wav", tmp_path / "da" / "a.wav")
     shutil.copy(DATA / "nst_danspeech_u0042008.txt", tmp_path / "da" / "a.txt")
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "eval_review.py"), str(tmp_path)],
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "eval_review.py"), str(tmp_path), "--sweep"],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    [row] = [line.split() for line in proc.stdout.splitlines() if line.startswith("da ")]
-    words, wrong, flagged = int(row[1]), int(row[2]), int(row[3])
-    recall, precision = float(row[4]), float(row[5])
-    assert words > 5 and 0 < wrong < words and 0 < flagged <= words
-    assert 0 <= recall <= 1 and 0 <= precision <= 1
+    # threshold, lang, words, wrong, flagged, share marked, recall, precision, ...
+    rows = [line.split() for line in proc.stdout.splitlines() if line.split()[1:2] == ["da"]]
+    assert len(rows) >= 8
+    thresholds = [float(r[0]) for r in rows]
+    assert thresholds == sorted(thresholds)
+    for row in rows:
+        words, wrong, flagged = int(row[2]), int(row[3]), int(row[4])
+        share, recall, precision = float(row[5]), float(row[6]), float(row[7])
+        assert words > 5 and 0 < wrong < words and 0 <= flagged <= words
+        assert abs(share - flagged / words) < 0.001 and 0 <= recall <= 1 and 0 <= precision <= 1
+    flagged = [int(r[4]) for r in rows]
+    assert flagged == sorted(flagged) and flagged[0] < flagged[-1]  # a higher threshold marks more
