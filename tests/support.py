@@ -3,6 +3,7 @@ test utterances and encoded audio. Fixtures are in conftest.py."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import subprocess
@@ -36,11 +37,14 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300)
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
+_SESSIONS = itertools.count()
+
+
 class Tmux:
     """A detached tmux session running one shell command: the app as a user meets it."""
 
     def __init__(self, command: str, *, width: int = 100, height: int = 30) -> None:
-        self.name = f"dictate-test-{os.getpid()}-{id(self)}"
+        self.name = f"dictate-test-{os.getpid()}-{next(_SESSIONS)}"  # never reused, unlike id()
         # A tmux server started from a shell that exported COLUMNS and LINES passes them on,
         # and they would fix every program's idea of the terminal's size.
         subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),

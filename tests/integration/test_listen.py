@@ -127,10 +127,16 @@ def test_a_minute_of_silence_or_noise_commits_nothing(tmp_path, kind):
     assert events[-2]["note"]["sections"] == []
 
 
+def default_sigint() -> None:
+    """In the child: Ctrl-C as in a terminal, even when the test run itself was started in the
+    background (a shell's `&` makes SIGINT ignored, and children inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_flushes_and_prints_the_note_with_exit_130():
     proc = subprocess.Popen([sys.executable, "-m", "dictate", "listen", "-l", "en", "--realtime", "--input",
                              str(DATA / "en_live.wav")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=ROOT)
+                            text=True, cwd=ROOT, preexec_fn=default_sigint)
     lines = []
     assert proc.stdout is not None
     for line in proc.stdout:
