@@ -1,4 +1,4 @@
-"""The kill test: SIGKILL a running `dictate listen` at 20 random points, then recover.
+"""The kill test: SIGKILL a running `dictate listen` at 12 random points, then recover.
 
 Every word printed in a commit event before the kill must be in the draft
 journal, in order, and `dictate listen --recover` must give the note back.
@@ -43,7 +43,7 @@ def printed_commits(stdout: bytes) -> list[str]:
     return words
 
 
-def test_sigkill_at_20_random_points_loses_no_committed_text(tmp_path):
+def test_sigkill_at_12_random_points_loses_no_committed_text(tmp_path):
     base = {**os.environ, "HF_HUB_OFFLINE": "1"}
     began = time.monotonic()
     full = listen({**base, "DICTATE_DRAFTS_DIR": str(tmp_path / "full")})
@@ -54,7 +54,7 @@ def test_sigkill_at_20_random_points_loses_no_committed_text(tmp_path):
 
     rng = random.Random(20261128)
     recovered = 0
-    for i in range(20):
+    for i in range(12):
         drafts = tmp_path / f"run{i}"
         env = {**base, "DICTATE_DRAFTS_DIR": str(drafts)}
         proc = listen(env)
@@ -87,4 +87,4 @@ def test_sigkill_at_20_random_points_loses_no_committed_text(tmp_path):
             assert all(w in text for w in content), f"run {i}: recovered note lacks committed words"
         assert not list(drafts.glob("*.jsonl"))  # recovered and written: retired
         recovered += 1
-    assert recovered >= 10  # most kills land mid-session
+    assert recovered >= 6  # most kills land mid-session

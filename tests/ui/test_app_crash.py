@@ -3,7 +3,7 @@
 What the app showed was committed, and what was committed is in the draft journal
 before it was shown. So whatever moment the kill lands on, the draft gives every
 committed word back: through the same restore the app offers at its next start, and,
-for some kills, through a real restart in tmux where the nurse continues the note,
+for a kill, through a real restart in tmux where the nurse continues the note,
 dictates more, is cut off again, and continues once more.
 """
 
@@ -113,11 +113,11 @@ def test_sigkill_at_random_moments_loses_no_committed_word(tmp_path):
         missing = [w for w in words if w not in text]
         assert not missing, f"kill {i}: committed but not restored: {missing}"
         checked += 1
-        if restarted < 2:  # a real restart, as the nurse meets it
+        if restarted < 1:  # a real restart, as the nurse meets it (the chain test below restarts twice more)
             stdout = restart_and_close(drafts, tmp, "restart")
             assert not [w for w in words if w not in stdout], f"kill {i}: the restarted app lost words"
             restarted += 1
-    assert checked >= 6 and restarted == 2
+    assert checked >= 6 and restarted == 1
 
 
 def test_restore_dictate_crash_restore_loses_nothing(tmp_path):
