@@ -516,11 +516,11 @@ def _listen(args: argparse.Namespace) -> int:
 
     def report(item) -> None:  # noqa: ANN001 - headless.Report
         if isinstance(item, Notice):
-            emit(events.notice(item.message, item.at, item.choices))
+            emit(events.notice(item.message, item.at, item.choices, wall=session.wall_time))
         elif isinstance(item, SourceStatus):
-            emit(events.status(item, session.stream_time))
+            emit(events.status(item, session.stream_time, wall=session.wall_time))
         else:
-            emit(events.stream_event(item))
+            emit(events.stream_event(item, wall=session.wall_time))
 
     # SIGTERM (a service manager, an integrator's timeout) ends the session like Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))

@@ -18,7 +18,10 @@ def _words(words: tuple[Word, ...]) -> list[dict[str, Any]]:
              "probability": round(w.probability, 4)} for w in words]
 
 
-def _line(data: dict[str, Any]) -> str:
+def _line(data: dict[str, Any], wall: float | None = None) -> str:
+    if wall is not None:
+        # Next to `t` (audio time): `wall - t` is how far the session is behind the speaker.
+        data = {**data, "wall": round(wall, 3)}
     return json.dumps({"schema_version": SCHEMA_VERSION, **data}, ensure_ascii=False) + "\n"
 
 
@@ -29,26 +32,27 @@ def session_start(note: Note, source: dict[str, Any]) -> str:
                   "source": source})
 
 
-def stream_event(event: StreamEvent) -> str:
+def stream_event(event: StreamEvent, wall: float | None = None) -> str:
+    """`wall`: seconds on the wall clock since the session began listening (live only)."""
     if isinstance(event, Partial):
         return _line({"type": "partial", "t": round(event.emitted_at, 3), "text": event.text,
-                      "words": _words(event.words)})
+                      "words": _words(event.words)}, wall)
     assert isinstance(event, Commit)
     return _line({"type": "commit", "t": round(event.emitted_at, 3), "text": event.text,
-                  "end_of_utterance": event.end_of_utterance, "words": _words(event.words)})
+                  "end_of_utterance": event.end_of_utterance, "words": _words(event.words)}, wall)
 
 
-def status(item: SourceStatus, t: float) -> str:
+def status(item: SourceStatus, t: float, wall: float | None = None) -> str:
     return _line({"type": "error" if item.fatal or item.code == "device_lost" else "status",
-                  "t": round(t, 3), "code": item.code, "message": item.message})
+                  "t": round(t, 3), "code": item.code, "message": item.message}, wall)
 
 
-def notice(message: str, at: float, choices: tuple[str, ...] = ()) -> str:
+def notice(message: str, at: float, choices: tuple[str, ...] = (), wall: float | None = None) -> str:
     """`choices`: auto-text ids offered when a trigger was a near tie between them."""
     data: dict[str, Any] = {"type": "notice", "t": round(at, 3), "message": message}
     if choices:
         data["choices"] = list(choices)
-    return _line(data)
+    return _line(data, wall)
 
 
 def final_note(note: Note) -> str:

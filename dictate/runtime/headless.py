@@ -10,6 +10,7 @@ statuses. "afslut notat" / "end note" stops the engine.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -47,10 +48,18 @@ class HeadlessSession:
         self.note: Note = self.builder.note
         if keep_audio and store is not None:
             engine.recorder = audio_recorder(True, store, self.note.id)  # the WAV is named after the note
+        self._began: float | None = None
 
     @property
     def stream_time(self) -> float:
+        """Seconds of audio taken in so far."""
         return self.engine.streamer.stream_time
+
+    @property
+    def wall_time(self) -> float:
+        """Seconds on the wall clock since the session began listening; `wall_time - stream_time`
+        is how far it is behind the speaker."""
+        return 0.0 if self._began is None else time.monotonic() - self._began
 
     def run(self, report: Callable[[Report], None], listening: Callable[[], None] | None = None) -> Outcome:
         """Dictate until the source ends, "end note" is said, Ctrl-C (or SIGTERM) or a source error.
@@ -81,6 +90,7 @@ class HeadlessSession:
                 if listening is not None:
                     listening()
 
+        self._began = time.monotonic()
         try:
             self.engine.run(post)
         except KeyboardInterrupt:

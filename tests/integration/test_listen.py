@@ -167,6 +167,35 @@ def test_sigterm_ends_like_ctrl_c():
     assert events_of(rest)[-1]["reason"] == "interrupted"
 
 
+def test_a_real_time_session_keeps_up_with_the_speaker_on_the_wall_clock():
+    """Events carry both clocks; `wall` is the wall clock, and the session stays close behind the
+    audio (this test runs next to a busy core, as the timing marker says)."""
+    import time
+
+    began = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "dictate", "listen", "-l", "en", "--realtime", "--input",
+                             str(DATA / "en_live.wav")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=ROOT)
+    assert proc.stdout is not None
+    arrivals = [(time.monotonic(), json.loads(line)) for line in proc.stdout]
+    assert proc.wait(timeout=60) == 0, proc.stderr.read() if proc.stderr else ""
+    timed = [(arrival, e) for arrival, e in arrivals if e["type"] in ("partial", "commit", "status", "notice")]
+    assert timed and all("wall" in e for _, e in timed)
+    walls = [e["wall"] for _, e in timed]
+    assert walls == sorted(walls)
+    # `wall` is our clock too, up to the pipe and the start-up before listening began.
+    origin = min(arrival - e["wall"] for arrival, e in timed)
+    assert origin - began < 30
+    assert all(arrival - origin - e["wall"] < 0.5 for arrival, e in timed)
+    # Never far behind the speaker, and every word was final soon after it was said.
+    assert max(e["wall"] - e["t"] for _, e in timed) < 2.0
+    latencies = [arrival - origin - w["end"] for arrival, e in timed if e["type"] == "commit" for w in e["words"]]
+    assert latencies and max(latencies) < 8.0
+    # Replayed from a file as fast as possible, the same stream has no lag to speak of.
+    fast = events_of(run_cli("listen", "-l", "en", "--input", str(DATA / "en_live.wav")).stdout)
+    assert all(e["wall"] <= e["t"] + 2.0 for e in fast if "wall" in e)
+
+
 def test_a_missing_input_file_is_reported_in_the_stream():
     result = run_cli("listen", "--input", "/nonexistent/dictation.wav")
     assert result.returncode == ExitCode.NOINPUT
