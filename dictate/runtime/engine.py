@@ -24,6 +24,9 @@ from dictate.errors import DictateError
 from dictate.exit_codes import ExitCode
 from dictate.speech.streamer import Streamer, StreamEvent
 
+#: Said once, when the streamer gives up live updates on a machine too slow for them.
+TOO_SLOW = SourceStatus("too_slow", "the computer is too slow for live display; the words come at pauses")
+
 
 @dataclass(frozen=True)
 class Events:
@@ -88,6 +91,7 @@ class Engine:
 
     def _run(self, post: Callable[[EngineMessage], None]) -> None:
         flushed = True
+        said_too_slow = False
         try:
             for frames in self.source.frames():
                 if self.stop.is_set():
@@ -106,6 +110,9 @@ class Engine:
                         time.sleep(0.05)
                     if self.stop.is_set():
                         break
+                if flushed:
+                    # After a pause (or at the start) the audio's clock starts afresh.
+                    self.streamer.resync()
                 flushed = False
                 if self.recorder is not None:
                     self.recorder.write(frames)
@@ -113,6 +120,9 @@ class Engine:
                 events = self.streamer.feed(frames)
                 if events:
                     post(Events(events))
+                if self.streamer.too_slow and not said_too_slow:
+                    said_too_slow = True
+                    post(Status(TOO_SLOW))
             self.finish(post)
             post(Ended("stopped" if self.stop.is_set() else "end_of_stream"))
         except DictateError as exc:

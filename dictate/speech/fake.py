@@ -12,6 +12,7 @@ Vectorised, so that its cost stays small on an hour of audio.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -48,6 +49,24 @@ def speak(script: list[list[str]], vocabulary: list[str], pause: float = 1.5,
 
 
 @dataclass
+class SimulatedClock:
+    """A wall clock for replaying audio "live" without waiting: audio arrives on time, a
+    decode takes what the fake says it costs. Pass it as the streamer's `clock`."""
+
+    now: float = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def audio_arrives(self, until: float) -> None:
+        """Audio up to `until` seconds has been spoken: wait for it unless already late."""
+        self.now = max(self.now, until)
+
+    def spend(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@dataclass
 class FakeWhisper:
     """The recogniser: a streamer's `transcribe` callable, or a `decode_chunk` decoder like
     WhisperTranscriber's."""
@@ -58,10 +77,15 @@ class FakeWhisper:
     #: if set, "hallucinate" this word in a loop, as Whisper sometimes does
     loop_word: str | None = None
     languages: tuple[str, ...] = ("da", "en")
+    #: With a simulated clock: what a decode costs, from (audio seconds, final), as on a slow CPU.
+    clock: SimulatedClock | None = None
+    cost: Callable[[float, bool], float] | None = None
 
     def __call__(self, audio: np.ndarray, prompt: str, final: bool = False) -> list[Word]:
         if self.calls is not None:
             self.calls.append((len(audio) / SAMPLE_RATE, prompt))
+        if self.clock is not None and self.cost is not None:
+            self.clock.spend(self.cost(len(audio) / SAMPLE_RATE, final))
         words = self._words(audio)
         if self.loop_word:
             words += [Word(self.loop_word, 0.0, 0.01, 0.2)] * 12

@@ -19,11 +19,21 @@ How it works (after ufal/whisper_streaming):
   dictation runs.
 - At the end of an utterance the rest is decoded once more and committed.
 - The prompt is the last ~200 characters of committed text.
+
+Keeping up with the speaker on any CPU (see `StreamSettings.decode_budget`):
+the streamer times its own decodes and knows how far it is behind the audio
+(`lag`). Updates of an unfinished utterance are for the eye, so they give way:
+they come less often when a decode is expensive, and wait while audio that
+arrived during the last decode is still being taken in, so an update is never
+made on stale audio. Decodes that commit words (at a pause, at the end of an
+utterance) are never skipped. When even a sparse rhythm cannot keep up, live
+updates stop (`too_slow`) and the words come at pauses; nothing is lost.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Callable, Union
 
@@ -93,6 +103,18 @@ class StreamSettings:
     #: update to the next, so few Danish words are settled by agreement; a pause
     #: is the next natural point. 0 turns it off.
     pause_commit: float = 0.4
+    #: Updates of an unfinished utterance may take at most this share of the
+    #: time: after an update that took D seconds, the next comes no sooner than
+    #: D / decode_budget seconds of audio later. The rest is left for taking
+    #: in audio, the decodes that commit, and the view.
+    decode_budget: float = 0.5
+    #: An update waits while the streamer is more than this behind the audio
+    #: (seconds of audio waiting to be taken in): it would show stale words,
+    #: and the decodes that commit come first.
+    max_lag: float = 0.3
+    #: When updates would have to be this far apart to keep up, the machine is
+    #: too slow for live display: updates stop and words come at pauses.
+    too_slow_interval: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -198,6 +220,8 @@ class Streamer:
     transcribe: ChunkTranscriber
     vad: VoiceActivity
     config: StreamSettings = field(default_factory=StreamSettings)
+    #: Wall clock for decode costs and lag; tests and replays on a simulated clock pass theirs.
+    clock: Callable[[], float] = time.monotonic
 
     def __post_init__(self) -> None:
         self._pending = np.zeros(0, dtype=np.float32)   # not yet through the VAD
@@ -218,6 +242,11 @@ class Streamer:
         self._speech_since_commit = 0                    # speech samples not yet settled at a pause
         self._interval = self.config.update_interval     # seconds to the next update
         self.decodes = 0
+        self._origin: float | None = None                # wall time at which audio time 0 was spoken
+        self._update_cost: float | None = None           # smoothed wall seconds of one update
+        self._updates_timed = 0
+        self.too_slow = False
+        self.updates_skipped = 0
 
     # -- public API ------------------------------------------------------------
 
@@ -230,6 +259,17 @@ class Streamer:
         return self._in_utterance
 
     @property
+    def lag(self) -> float:
+        """Seconds of audio that have arrived but are not yet taken in (0 when keeping up)."""
+        if self._origin is None:
+            return 0.0
+        return max(0.0, self.clock() - self._origin - (self._consumed + len(self._pending)) / SAMPLE_RATE)
+
+    def resync(self) -> None:
+        """The audio had a gap (a pause that dropped or held audio): start measuring lag afresh."""
+        self._origin = None
+
+    @property
     def utterance_onset(self) -> float | None:
         """Stream time at which the current (or last) utterance's speech began."""
         return self._onset
@@ -237,6 +277,10 @@ class Streamer:
     def feed(self, frames: np.ndarray) -> list[StreamEvent]:
         """Take any number of new samples (float32, mono, 16 kHz)."""
         samples = np.concatenate([self._pending, np.asarray(frames, dtype=np.float32).reshape(-1)])
+        # The audio up to here has been spoken by now: the earliest such moment
+        # over the stream is when audio time 0 was (fetching late never moves it).
+        spoken = self.clock() - (self._consumed + len(samples)) / SAMPLE_RATE
+        self._origin = spoken if self._origin is None else min(self._origin, spoken)
         whole = len(samples) // VAD_CHUNK * VAD_CHUNK
         self._pending = samples[whole:]
         if not whole:
@@ -294,13 +338,40 @@ class Streamer:
                 and self._speech_since_commit >= cfg.min_utterance * SAMPLE_RATE):
             return self._settle_at_pause()
         if (self._since_decode >= self._interval * SAMPLE_RATE
-                and self._speech_samples >= cfg.min_utterance * SAMPLE_RATE):
+                and self._speech_samples >= cfg.min_utterance * SAMPLE_RATE and self._update_due()):
             events.extend(self._update())
         if self._buffer_samples > cfg.max_buffer * SAMPLE_RATE:
             events.extend(self._trim())
         elif self._buffer_samples > cfg.trim_at * SAMPLE_RATE:
             self._cut(self._committed_end)
         return events
+
+    def _update_due(self) -> bool:
+        """Whether an update of the unfinished utterance may run now (see the module docstring)."""
+        if self.too_slow:
+            return False
+        if self.lag > self.config.max_lag:
+            self.updates_skipped += 1
+            return False
+        return True
+
+    def _timed_update_cost(self, seconds: float) -> None:
+        """Learn what an update costs here and space the updates to fit `decode_budget`."""
+        cfg = self.config
+        self._updates_timed += 1
+        # The first decode of a session warms the model up; it says little.
+        if self._updates_timed == 1:
+            return
+        self._update_cost = seconds if self._update_cost is None else 0.7 * self._update_cost + 0.3 * seconds
+        if cfg.decode_budget and self._updates_timed >= 4 and \
+                self._update_cost / cfg.decode_budget > cfg.too_slow_interval:
+            self.too_slow = True
+
+    def _spaced(self, interval: float) -> float:
+        """`interval`, or longer when updates cost more than the budget allows."""
+        if not self.config.decode_budget or self._update_cost is None:
+            return interval
+        return max(interval, self._update_cost / self.config.decode_budget)
 
     def _start_utterance(self, chunk: np.ndarray) -> None:
         self._in_utterance = True
@@ -323,6 +394,8 @@ class Streamer:
         self._since_decode = len(chunk) + int((self.config.update_interval - self.config.first_update)
                                               * SAMPLE_RATE)
         self._hypothesis = []
+        # The first update keeps its time (`first_update`) on any machine: it shows
+        # that speech was heard. The spacing applies from the second on.
         self._interval = self.config.update_interval
 
     def _append(self, chunk: np.ndarray) -> None:
@@ -368,13 +441,15 @@ class Streamer:
         return without_repetition(words)
 
     def _update(self) -> list[StreamEvent]:
+        began = self.clock()
         current = self._decode()
+        self._timed_update_cost(self.clock() - began)
         n = agreed_prefix(self._hypothesis, current, self.config.agreement)
         # Steady: this decode confirmed all the last one said, except perhaps its
         # last word, which was cut off by the end of the audio then.
         steady = n > 0 and n >= len(self._hypothesis) - 1
-        self._interval = (self.config.steady_interval if steady and self.config.steady_interval
-                          else self.config.update_interval)
+        self._interval = self._spaced(self.config.steady_interval if steady and self.config.steady_interval
+                                      else self.config.update_interval)
         settled = (self._buffer_start + self._buffer_samples) / SAMPLE_RATE - self.config.commit_holdback
         while n and current[n - 1].end > settled:
             n -= 1

@@ -82,6 +82,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "status_device_lost": "Mikrofonen er væk – tjek headsettet",
         "status_device_back": "Mikrofonen er tilbage",
         "status_overflow": "Maskinen nåede ikke at følge med; lidt lyd blev sprunget over",
+        "status_too_slow": "Maskinen er for langsom til direkte visning; teksten kommer ved pauser",
         "error": "Fejl",
     },
     "en": {
@@ -163,6 +164,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "status_device_lost": "The microphone is gone – check the headset",
         "status_device_back": "The microphone is back",
         "status_overflow": "The machine could not keep up; a little audio was skipped",
+        "status_too_slow": "The machine is too slow for live display; the words come at pauses",
         "error": "Error",
     },
 }
