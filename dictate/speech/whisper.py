@@ -24,9 +24,20 @@ from dictate.words import Utterance, Word
 log = logging.getLogger(__name__)
 
 COMPUTE_TYPE = "int8"
+#: CTranslate2's threads per decode on a machine with two cores or fewer. Measured on a
+#: 2-core AMD EPYC (docs/benchmarks.md): one thread decodes as fast as two (live updates and
+#: whole files alike) for about 20-30 % less CPU, and leaves a core for audio, the view and
+#: whatever else the tablet runs. Larger machines keep CTranslate2's own choice (0).
+#: DICTATE_CPU_THREADS overrides both.
+SMALL_MACHINE_CPU_THREADS = 1
 #: Live decoding: silence appended after the audio, and the smallest encoder window (s).
+#: The encoder's cost follows the window, and a live update mostly holds 1-6 s of audio.
+#: Measured on ../shared/eval in one interleaved run (docs/benchmarks.md): a window that
+#: just fits the audio made English loop (WER 0.053 -> 0.119) and 4 s was still worse;
+#: 6 s kept the accuracy of 10 s (en 0.040, da within one run's noise) and cut live CPU
+#: by about a fifth and the first words by 0.1 s.
 LIVE_TAIL = 1.0
-LIVE_MIN_WINDOW = 10.0
+LIVE_MIN_WINDOW = 6.0
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,19 @@ class DecodeSettings:
     #: scripts/bench_transcribe.py --fallback); it only fired on audio the model could
     #: not hear, where it produced a different guess on every run.
     temperatures: tuple[float, ...] = (0.0,)
+
+
+def configured_cpu_threads() -> int:
+    """Threads for CTranslate2: DICTATE_CPU_THREADS if set (0: CTranslate2's own choice)."""
+    default = SMALL_MACHINE_CPU_THREADS if (os.cpu_count() or 1) <= 2 else 0
+    setting = os.environ.get("DICTATE_CPU_THREADS", "").strip()
+    if not setting:
+        return default
+    try:
+        return max(0, int(setting))
+    except ValueError:
+        log.warning("ignoring DICTATE_CPU_THREADS=%s (expected a number)", setting)
+        return default
 
 
 def _offline() -> None:
@@ -83,7 +107,7 @@ def _return_freed_memory_to_the_system() -> None:
 class WhisperTranscriber:
     """Offline transcription of a whole recording with faster-whisper (int8, CPU)."""
 
-    def __init__(self, model: ModelInfo, *, cpu_threads: int = 0,
+    def __init__(self, model: ModelInfo, *, cpu_threads: int | None = None,
                  options: DecodeSettings | None = None) -> None:
         _offline()
         _return_freed_memory_to_the_system()
@@ -94,7 +118,9 @@ class WhisperTranscriber:
         self.options = options or DecodeSettings()
         self._tokenizers: dict[str, object] = {}
         try:
-            self._model = fasterwhisper.load(str(model.path), compute_type=COMPUTE_TYPE, cpu_threads=cpu_threads)
+            self._model = fasterwhisper.load(str(model.path), compute_type=COMPUTE_TYPE,
+                                             cpu_threads=configured_cpu_threads() if cpu_threads is None
+                                             else cpu_threads)
         except Exception as exc:  # CTranslate2 raises RuntimeError/ValueError for bad models
             raise ModelError(f"cannot load the model in {model.path}: {exc}") from None
 
@@ -118,7 +144,7 @@ class WhisperTranscriber:
         fw, model, o = self._fw, self._model, self.options
         tokenizer = self._tokenizer(language)
         # Whisper was trained on audio followed by silence. Without a second of
-        # silence after the audio and a window of at least 10 s it tends to loop
+        # silence after the audio and a window of at least LIVE_MIN_WINDOW it tends to loop
         # or repeat its prompt; with them the cost still grows with the audio.
         target = max(len(audio) + int(LIVE_TAIL * SAMPLE_RATE), int(LIVE_MIN_WINDOW * SAMPLE_RATE))
         padded = np.concatenate([audio, np.zeros(target - len(audio), dtype=np.float32)])
