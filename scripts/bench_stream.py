@@ -2,8 +2,16 @@
 """Benchmark live streaming: latency, compute, accuracy against offline, bounded cost.
 
     python scripts/bench_stream.py [FOLDER|MANIFEST] [--beam-size 1] [--interval 1.0] [--minutes 10]
+    python scripts/bench_stream.py --realtime [--load idle|busy|one-core|all] [--minutes 10]
 
-Every clip is replayed as if live on a simulated clock that waits for the
+`--realtime` measures what the nurse feels: the real `dictate listen --realtime`
+replays each language's clips (joined with 1.5 s pauses) as a subprocess, and
+every line it prints is time-stamped on arrival (see scripts/wallclock.py).
+With `--load all` it runs idle, with one core kept busy by another process, and
+limited to one CPU (`taskset -c 0`). `--minutes` then sets the length of one
+long stream for the largest lag behind real time.
+
+Without `--realtime`, for quick sweeps: every clip is replayed as if live on a simulated clock that waits for the
 audio and is charged the real decode time (a single-threaded live loop on this
 machine). Reports, per language and overall:
 
@@ -38,6 +46,13 @@ def main() -> int:
     parser.add_argument("--interval", type=float, default=None, help="seconds between updates")
     parser.add_argument("--minutes", type=float, default=10.0, help="length of the bounded-cost run (0: skip)")
     parser.add_argument("--bounded-only", action="store_true", help="only the bounded-cost run")
+    parser.add_argument("--realtime", action="store_true",
+                        help="the real `dictate listen --realtime` on the wall clock (the headline figures)")
+    parser.add_argument("--load", default="idle", choices=["idle", "busy", "one-core", "all"],
+                        help="--realtime: the machine's condition (all: each in turn)")
+    parser.add_argument("--languages", default="da,en", help="--realtime: languages to run")
+    parser.add_argument("--listen-arg", action="append", default=[], metavar="ARG",
+                        help="--realtime: an extra argument for `dictate listen` (repeatable)")
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                         help="override a StreamSettings field, e.g. --set end_silence=0.6 (repeatable)")
     args = parser.parse_args()
@@ -51,6 +66,8 @@ def main() -> int:
     if not clips:
         print(f"no clips with references in {args.source}", file=sys.stderr)
         return 66
+    if args.realtime:
+        return realtime(args, clips)
     model = resolve_model(args.model)
     transcriber = WhisperTranscriber(model)
     settings = LiveSettings()
@@ -107,6 +124,77 @@ def main() -> int:
     print(f"peak RSS: {peak_rss_mb():.0f} MB")
     print("targets: commit p50 <= 1.5 s, p90 <= 2.5 s; first partial <= 1.0 s; WER ratio <= 1.05; "
           "compute <= 0.6; last-minute decode within 10 % of the first; RSS <= 500 MB")
+    return 0
+
+
+def realtime(args, clips) -> int:
+    """The wall-clock tables: one per condition, a row per language, and the long stream."""
+    import wallclock
+
+    from dictate.audio.decode import load_audio
+    from dictate.speech.models import resolve_model
+    from dictate.speech.whisper import StreamingVad, WhisperTranscriber
+
+    def onset_of(samples: np.ndarray) -> float:
+        """Where the streamer's own VAD hears speech begin (samples into the clip)."""
+        p = StreamingVad()(samples[: len(samples) // 512 * 512])
+        hits = np.flatnonzero(p >= 0.5)
+        return float(hits[0] * 512) if len(hits) else 0.0
+
+    languages = [lang for lang in args.languages.split(",") if any(c.language == lang for c in clips)]
+    audio = {c.audio: load_audio(c.audio).samples for c in clips}
+    streams = {lang: wallclock.build_stream([(audio[c.audio], c.reference) for c in clips if c.language == lang],
+                                            onset_of) for lang in languages}
+    long_language = max(languages, key=lambda lang: streams[lang].seconds)
+    long_stream = (wallclock.build_stream([(audio[c.audio], c.reference) for c in clips
+                                           if c.language == long_language], onset_of, minutes=args.minutes)
+                   if args.minutes > 0 else None)
+    conditions = wallclock.CONDITIONS if args.load == "all" else (args.load,)
+    model = resolve_model(args.model)
+    print(f"machine: {machine()}")
+    print(f"model: {model.name} int8; real `dictate listen --realtime` {' '.join(args.listen_arg)}; "
+          f"clips joined with {wallclock.PAUSE} s pauses")
+    runs: dict[tuple[str, str], wallclock.WallRun] = {}
+    for name in conditions:
+        for lang in languages:
+            runs[name, lang] = wallclock.run_listen(streams[lang], lang, name, model=args.model,
+                                                    extra=args.listen_arg)
+        if long_stream is not None:
+            runs[name, "long"] = wallclock.run_listen(long_stream, long_language, name, model=args.model,
+                                                      extra=args.listen_arg)
+
+    # Offline WER after the live runs, so that it does not compete with them for the CPU.
+    transcriber = WhisperTranscriber(model)
+    offline = {lang: " ".join(w.text for c in clips if c.language == lang
+                              for u in transcriber.transcribe(audio[c.audio], lang) for w in u.words)
+               for lang in languages}
+    p = wallclock.percentile
+    for name in conditions:
+        print(f"\n[{name}]")
+        print(f"{'stream':<6} {'audio s':>7} {'commit p50':>10} {'p90':>6} {'first p50':>9} {'max':>5} "
+              f"{'max lag':>7} {'tail':>5} {'cpu/s':>6} {'RSS MB':>6} {'WER live':>8} {'WER off':>7} "
+              f"{'ratio':>6} {'words':>5} {'exit':>4} statuses")
+        for lang in [*languages, "long"]:
+            run = runs.get((name, lang))
+            if run is None:
+                continue
+            stream = streams[lang] if lang != "long" else long_stream
+            refs = " ".join(stream.references)
+            wer_live, _ = wer_cer([refs], [run.text])
+            if lang != "long":
+                wer_off, _ = wer_cer([refs], [offline[lang]])
+                accuracy = f"{wer_live:>8.3f} {wer_off:>7.3f} {wer_live / max(wer_off, 1e-9):>6.2f}"
+            else:
+                accuracy = f"{wer_live:>8.3f} {'':>7} {'':>6}"
+            label = lang if lang != "long" else f"{long_language}{args.minutes:g}m"
+            print(f"{label:<6} {run.audio_seconds:>7.1f} {p(run.commit_latency, 50):>10.2f} "
+                  f"{p(run.commit_latency, 90):>6.2f} {p(run.first_partial, 50):>9.2f} "
+                  f"{max(run.first_partial, default=float('nan')):>5.2f} {run.max_lag:>7.2f} {run.tail:>5.2f} "
+                  f"{run.cpu_per_audio_second:>6.2f} {run.peak_rss_mb:>6.0f} {accuracy} "
+                  f"{len(run.commit_latency):>5} {run.exit_code:>4} {','.join(sorted(set(run.statuses))) or '-'}")
+    print("\ntargets (idle): commit p50/p90 en <= 1.5/2.5 s, da <= 2.0/3.0 s; first partial <= 1.0 s; "
+          "max lag <= 1.5 s; cpu/s <= 0.7; WER ratio <= 1.05. busy and one-core: latency <= 1.5 x idle, "
+          "bounded lag, nothing lost")
     return 0
 
 

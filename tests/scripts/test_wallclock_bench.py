@@ -1,0 +1,69 @@
+"""The wall-clock benchmark: its arithmetic on known lines, and a real run of `--realtime`."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from support import DATA, ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import wallclock  # noqa: E402
+
+
+def line(kind: str, t: float, wall: float, words=()) -> dict:
+    return {"type": kind, "t": t, "wall": wall,
+            "words": [{"text": text, "start": end - 0.3, "end": end} for text, end in words]}
+
+
+def test_latency_lag_and_first_words_are_read_off_arrival_times():
+    stream = wallclock.Stream(np.zeros(16_000 * 10, dtype=np.float32), onsets=[1.0, 6.0], references=["a b", "c"])
+    origin = 100.0  # our clock when the session's audio began; the pipe adds 0.01 s
+    lines = [
+        (origin + 1.7 + 0.01, line("partial", 1.6, 1.7, [("a", 1.4)])),
+        (origin + 3.1 + 0.01, line("commit", 2.4, 3.1, [("a", 1.4), ("b", 1.9)])),
+        (origin + 6.9 + 0.05, line("partial", 6.5, 6.9, [("c", 6.4)])),
+        (origin + 8.2 + 0.01, line("status", 7.0, 8.2)),
+        (origin + 8.3 + 0.01, line("commit", 7.5, 8.3, [("c", 6.9)])),
+    ]
+    lines[3][1]["code"] = "too_slow"
+    run = wallclock.WallRun("idle", stream.seconds)
+    wallclock._score(run, lines, stream)
+    assert run.text == "a b c"
+    assert run.commit_latency == pytest.approx([3.11 - 1.4, 3.11 - 1.9, 8.31 - 6.9], abs=0.02)
+    assert run.first_partial == pytest.approx([0.71, 0.95], abs=0.02)
+    assert run.max_lag == pytest.approx(1.2)
+    assert run.statuses == ["too_slow"]
+
+
+def test_a_stream_joins_clips_with_pauses_and_knows_each_onset():
+    clip = np.concatenate([np.zeros(8000, dtype=np.float32), np.ones(16_000, dtype=np.float32)])
+    stream = wallclock.build_stream([(clip, "x"), (clip, "y")], onset_of=lambda s: 8000.0)
+    assert stream.onsets == pytest.approx([1.5, 1.0 + 1.5 + wallclock.PAUSE + 0.5])
+    assert stream.references == ["x", "y"]
+    long = wallclock.build_stream([(clip, "x")], onset_of=lambda s: 0.0, minutes=0.5)
+    assert 30 <= long.seconds < 30 + 1.5 + wallclock.PAUSE
+
+
+@pytest.mark.model
+@pytest.mark.timing
+def test_the_realtime_benchmark_runs_the_real_listen_and_reports_each_figure(tmp_path):
+    (tmp_path / "da").mkdir()
+    shutil.copy(DATA / "nst_danspeech_u0042008.wav", tmp_path / "da" / "a.wav")
+    shutil.copy(DATA / "nst_danspeech_u0042008.txt", tmp_path / "da" / "a.txt")
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_stream.py"), str(tmp_path), "--realtime",
+                           "--minutes", "0", "--languages", "da"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    header = next(i for i, text in enumerate(lines) if text.startswith("stream"))
+    row = dict(zip(lines[header].replace("commit p50", "commit_p50").replace("first p50", "first_p50")
+                   .replace("max lag", "max_lag").replace("audio s", "audio_s").replace("RSS MB", "rss")
+                   .replace("WER live", "wer_live").replace("WER off", "wer_off").split(),
+                   lines[header + 1].split()))
+    assert row["stream"] == "da" and row["exit"] == "0"
+    assert 0 < float(row["commit_p50"]) < 10 and 0 < float(row["first_p50"]) < 5
+    assert 0 <= float(row["max_lag"]) < 5 and 100 < float(row["rss"]) < 1000
+    assert int(row["words"]) >= 5 and 0 <= float(row["wer_live"]) < 1
