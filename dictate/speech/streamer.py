@@ -363,7 +363,7 @@ class Streamer:
         if self._updates_timed == 1:
             return
         self._update_cost = seconds if self._update_cost is None else 0.7 * self._update_cost + 0.3 * seconds
-        if cfg.decode_budget and self._updates_timed >= 4 and \
+        if cfg.decode_budget and self._updates_timed >= 3 and \
                 self._update_cost / cfg.decode_budget > cfg.too_slow_interval:
             self.too_slow = True
 

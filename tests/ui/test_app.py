@@ -614,3 +614,40 @@ def test_the_active_field_shows_its_default_on_screen():
             await pilot.press("ctrl+q")
 
     run(scenario())
+
+
+def test_a_machine_too_slow_for_live_words_is_told_in_danish_and_the_note_is_whole():
+    """Decodes that cost more than the machine can give (a simulated clock) make the engine
+    give up live updates: the app says so once, in Danish, and every word reaches the note."""
+    from dictate.speech.fake import SimulatedClock
+    from dictate.speech.streamer import StreamSettings
+
+    script = [["Borgeren", "sov", "godt", "i", "nat", "og", "spiste", "lidt."], ["Hun", "har", "ikke", "smerter."],
+              ["Borgeren", "sov", "godt", "i", "nat", "og", "spiste", "lidt."]]
+    vocabulary = sorted(set(VOCABULARY) | {w for u in script for w in u})
+    audio, _ = speak(script, vocabulary)
+    clock = SimulatedClock()
+
+    class Source(FakeSource):
+        def frames(self) -> Iterator[np.ndarray]:
+            for self.position in range(0, len(self.audio), self.block):
+                clock.audio_arrives((self.position + self.block) / 16_000)
+                yield self.audio[self.position:self.position + self.block]
+
+    fake = FakeWhisper(vocabulary, clock=clock, cost=lambda seconds, final: 1.5 if final else 2.5)
+    engine = Engine(Source(audio), Streamer(transcribe=fake, vad=fake_vad, clock=clock,
+                                            config=StreamSettings(trim_at=30.0)), live_source=False)
+    app = make_app(options(lambda: engine))
+    seen: list[str] = []
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            seen.extend(n.message for n in app._notifications)
+            seen.append(app.note.sections["general"].text)
+            await pilot.press("ctrl+q")
+
+    run(scenario())
+    assert seen.count("Maskinen er for langsom til direkte visning; teksten kommer ved pauser") == 1
+    assert seen[-1] == ("Borgeren sov godt i nat og spiste lidt. Hun har ikke smerter. "
+                        "Borgeren sov godt i nat og spiste lidt.")
