@@ -31,13 +31,12 @@ COMPUTE_TYPE = "int8"
 #: DICTATE_CPU_THREADS overrides both.
 SMALL_MACHINE_CPU_THREADS = 1
 #: Live decoding: silence appended after the audio, and the smallest encoder window (s).
-#: The encoder's cost follows the window, and a live update mostly holds 1-6 s of audio.
-#: Measured on ../shared/eval in one interleaved run (docs/benchmarks.md): a window that
-#: just fits the audio made English loop (WER 0.053 -> 0.119) and 4 s was still worse;
-#: 6 s kept the accuracy of 10 s (en 0.040, da within one run's noise) and cut live CPU
-#: by about a fifth and the first words by 0.1 s.
+#: The encoder's cost follows the window, and a live update mostly holds 1-6 s of audio,
+#: but smaller windows cost accuracy (docs/benchmarks.md, "Cheaper updates"): one that
+#: just fits the audio made English loop (WER 0.053 -> 0.119), and 6 s made live Danish
+#: worse in two runs (0.522 -> 0.545 simulated, 0.526 -> 0.560 on the wall clock).
 LIVE_TAIL = 1.0
-LIVE_MIN_WINDOW = 6.0
+LIVE_MIN_WINDOW = 10.0
 
 
 @dataclass(frozen=True)
