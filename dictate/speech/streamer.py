@@ -32,6 +32,7 @@ updates stop (`too_slow`) and the words come at pauses; nothing is lost.
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -104,14 +105,20 @@ class StreamSettings:
     #: is the next natural point. 0 turns it off.
     pause_commit: float = 0.4
     #: Updates of an unfinished utterance may take at most this share of the
-    #: time: after an update that took D seconds, the next comes no sooner than
-    #: D / decode_budget seconds of audio later. The rest is left for taking
-    #: in audio, the decodes that commit, and the view.
+    #: time. While an update costs no more than `decode_budget * update_interval`
+    #: (0.5 s), the rhythm above stands, so a machine that keeps up gives the
+    #: same words from the same audio every time. Past that, updates are spaced
+    #: in steps of `spacing_step` to cost/budget, and come back when the cost
+    #: falls a quarter below a step (hysteresis: no flapping on a noisy machine).
+    #: The rest of the time is left for audio, the decodes that commit, and the view.
     decode_budget: float = 0.5
+    spacing_step: float = 0.5
     #: An update waits while the streamer is more than this behind the audio
     #: (seconds of audio waiting to be taken in): it would show stale words,
-    #: and the decodes that commit come first.
-    max_lag: float = 0.3
+    #: and the decodes that commit come first. Above the longest decode of a
+    #: machine that keeps up (about 1 s for a retried beam-5 decode), so that
+    #: such a machine never skips one.
+    max_lag: float = 1.0
     #: When updates would have to be this far apart to keep up, the machine is
     #: too slow for live display: updates stop and words come at pauses.
     too_slow_interval: float = 3.0
@@ -244,6 +251,7 @@ class Streamer:
         self.decodes = 0
         self._origin: float | None = None                # wall time at which audio time 0 was spoken
         self._update_cost: float | None = None           # smoothed wall seconds of one update
+        self._spacing = 0.0                              # 0: the configured rhythm; else seconds between updates
         self._updates_timed = 0
         self.too_slow = False
         self.updates_skipped = 0
@@ -360,18 +368,21 @@ class Streamer:
         cfg = self.config
         self._updates_timed += 1
         # The first decode of a session warms the model up; it says little.
-        if self._updates_timed == 1:
+        if self._updates_timed == 1 or not cfg.decode_budget:
             return
         self._update_cost = seconds if self._update_cost is None else 0.7 * self._update_cost + 0.3 * seconds
-        if cfg.decode_budget and self._updates_timed >= 3 and \
-                self._update_cost / cfg.decode_budget > cfg.too_slow_interval:
+        needed = self._update_cost / cfg.decode_budget
+        step = cfg.spacing_step
+        if needed > max(self._spacing, cfg.update_interval):
+            self._spacing = math.ceil(needed / step) * step
+        elif self._spacing and needed < 0.75 * self._spacing:
+            self._spacing = 0.0 if needed <= 0.75 * cfg.update_interval else math.ceil(needed / step) * step
+        if self._updates_timed >= 3 and self._spacing > cfg.too_slow_interval:
             self.too_slow = True
 
     def _spaced(self, interval: float) -> float:
-        """`interval`, or longer when updates cost more than the budget allows."""
-        if not self.config.decode_budget or self._update_cost is None:
-            return interval
-        return max(interval, self._update_cost / self.config.decode_budget)
+        """`interval`, or the spacing the machine needs (see `decode_budget`)."""
+        return max(interval, self._spacing) if self._spacing else interval
 
     def _start_utterance(self, chunk: np.ndarray) -> None:
         self._in_utterance = True

@@ -73,34 +73,55 @@ def update_starts(run: Live) -> list[float]:
 LONG = [VOCAB[0:30], VOCAB[30:40], VOCAB[40:60]]
 
 
-def test_a_fast_machine_keeps_the_configured_rhythm():
-    run = live(LONG, partial_cost=0.05, final_cost=0.1, pause_commit=0, trim_at=30.0)
-    gaps = np.diff(update_starts(run))
+@pytest.mark.parametrize("cost", [0.05, 0.3, 0.45])
+def test_a_machine_that_keeps_up_keeps_the_configured_rhythm_and_the_same_words(cost):
+    """Up to 0.5 s per update nothing adapts: the same audio gives the same updates and the
+    same commits as on the fastest machine."""
+    runs = [live(LONG, partial_cost=c, final_cost=2 * c, pause_commit=0, trim_at=30.0) for c in (0.0, cost)]
+    gaps = np.diff(update_starts(runs[1]))
     assert min(gaps[gaps < 1.2]) == pytest.approx(0.6, abs=0.06)  # the steady rhythm, unchanged
-    assert run.streamer.updates_skipped == 0 and not run.streamer.too_slow
-    assert committed(run.events) == [w for u in LONG for w in u]
+    assert runs[1].streamer.updates_skipped == 0 and not runs[1].streamer.too_slow
+    assert committed(runs[1].events) == [w for u in LONG for w in u]
+    assert runs[1].events == runs[0].events
+
+
+def test_spacing_comes_in_steps_and_goes_back_when_the_machine_is_free_again():
+    from dictate.speech.fake import FakeWhisper, SimulatedClock
+
+    clock = SimulatedClock()
+    costs = iter([0.4] * 2 + [0.9] * 10 + [0.3] * 12)
+    streamer = Streamer(transcribe=FakeWhisper(VOCAB), vad=fake_vad, clock=clock)
+    seen = []
+    for seconds in costs:
+        streamer._timed_update_cost(seconds)
+        seen.append(streamer._spacing)
+    assert seen[:2] == [0.0, 0.0]                 # warm-up, then 0.4 s: the configured rhythm
+    assert set(seen[2:12]) == {1.5, 2.0}          # climbing in 0.5 s steps to cost / budget
+    assert seen[11] == 2.0
+    assert seen[-1] == 0.0                        # free again: back to the configured rhythm
+    assert not streamer.too_slow
 
 
 def test_expensive_updates_are_spaced_to_the_budget_and_the_lag_stays_bounded():
     """Updates costing 0.8 s with a budget of half the time come at least 1.6 s apart (after the
-    first, which is timed as a warm-up), and the session never falls further behind than one
-    decode."""
+    first, which is timed as a warm-up), and the session is never further behind than
+    `max_lag` plus one decode."""
     run = live(LONG, partial_cost=0.8, final_cost=1.0, pause_commit=0, trim_at=30.0)
     starts = update_starts(run)
     assert len(starts) >= 8
     # Within an utterance; the first two of each are the warm-up and the quick first update.
     gaps = [b - a for a, b in zip(starts[2:], starts[3:]) if b - a < 5.0]
     assert gaps and min(gaps) >= 1.6 - 0.11
-    assert run.max_lag <= 1.0 + 0.11
+    assert run.max_lag <= 1.0 + 0.8 + 0.11
     assert committed(run.events) == [w for u in LONG for w in u]
 
 
 def test_an_update_waits_until_the_audio_that_arrived_during_a_decode_is_taken_in():
     """A slow decode at an utterance's end leaves audio waiting; the next utterance's first
     update is due inside that backlog and waits for the freshest audio instead."""
-    run = live([VOCAB[0:10], VOCAB[10:20], VOCAB[20:30]], partial_cost=0.2, final_cost=2.0, pause=1.0)
+    run = live([VOCAB[0:10], VOCAB[10:20], VOCAB[20:30]], partial_cost=0.2, final_cost=3.0, pause=1.0)
     assert run.streamer.updates_skipped > 0
-    assert all(lag <= 0.3 + 1e-9 for _, lag, final in run.decodes if not final)
+    assert all(lag <= 1.0 + 1e-9 for _, lag, final in run.decodes if not final)
     assert committed(run.events) == VOCAB[0:30]
 
 
