@@ -7,8 +7,8 @@
 `--realtime` measures what the nurse feels: the real `dictate listen --realtime`
 replays each language's clips (joined with 1.5 s pauses) as a subprocess, and
 every line it prints is time-stamped on arrival (see scripts/wallclock.py).
-With `--load all` it runs idle, with one core kept busy by another process, and
-limited to one CPU (`taskset -c 0`). `--minutes` then sets the length of one
+With `--load all` it runs idle, with one core kept busy by another process,
+limited to one CPU (`taskset -c 0`), and on one CPU shared with a busy process. `--minutes` then sets the length of one
 long stream for the largest lag behind real time.
 
 Without `--realtime`, for quick sweeps: every clip is replayed as if live on a simulated clock that waits for the
@@ -48,9 +48,10 @@ def main() -> int:
     parser.add_argument("--bounded-only", action="store_true", help="only the bounded-cost run")
     parser.add_argument("--realtime", action="store_true",
                         help="the real `dictate listen --realtime` on the wall clock (the headline figures)")
-    parser.add_argument("--load", default="idle", choices=["idle", "busy", "one-core", "all"],
+    parser.add_argument("--load", default="idle", choices=["idle", "busy", "one-core", "shared-core", "all"],
                         help="--realtime: the machine's condition (all: each in turn)")
     parser.add_argument("--languages", default="da,en", help="--realtime: languages to run")
+    parser.add_argument("--long-only", action="store_true", help="--realtime: only the long stream (--minutes)")
     parser.add_argument("--listen-arg", action="append", default=[], metavar="ARG",
                         help="--realtime: an extra argument for `dictate listen` (repeatable)")
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
@@ -156,7 +157,7 @@ def realtime(args, clips) -> int:
           f"clips joined with {wallclock.PAUSE} s pauses")
     runs: dict[tuple[str, str], wallclock.WallRun] = {}
     for name in conditions:
-        for lang in languages:
+        for lang in [] if args.long_only else languages:
             runs[name, lang] = wallclock.run_listen(streams[lang], lang, name, model=args.model,
                                                     extra=args.listen_arg)
         if long_stream is not None:
@@ -167,7 +168,7 @@ def realtime(args, clips) -> int:
     transcriber = WhisperTranscriber(model)
     offline = {lang: " ".join(w.text for c in clips if c.language == lang
                               for u in transcriber.transcribe(audio[c.audio], lang) for w in u.words)
-               for lang in languages}
+               for lang in ([] if args.long_only else languages)}
     p = wallclock.percentile
     for name in conditions:
         print(f"\n[{name}]")

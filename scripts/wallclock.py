@@ -9,7 +9,9 @@ on this clock plus the word's end in the audio). Used by
 Conditions, as a nurse's tablet may be:
 - idle: nothing else runs;
 - busy: another process keeps one core busy the whole time;
-- one-core: the session is limited to one CPU (`taskset -c 0`).
+- one-core: the session is limited to one CPU (`taskset -c 0`);
+- shared-core: limited to one CPU that a busy process shares with it, which about
+  halves what the session gets: a slow, loaded tablet, where the pacing must act.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import numpy as np
 
 from dictate.audio import SAMPLE_RATE
 
-CONDITIONS = ("idle", "busy", "one-core")
+CONDITIONS = ("idle", "busy", "one-core", "shared-core")
 #: Between two clips of a stream, as between two sentences of a dictation.
 PAUSE = 1.5
 
@@ -105,10 +107,11 @@ def condition(name: str) -> Iterator[list[str]]:
     if name not in CONDITIONS:
         raise ValueError(f"unknown condition {name!r}; one of {', '.join(CONDITIONS)}")
     busy = None
-    if name == "busy":
-        busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    pinned = ["taskset", "-c", "0"]
+    if name in ("busy", "shared-core"):
+        busy = subprocess.Popen([*(pinned if name == "shared-core" else []), sys.executable, "-c", "while True: pass"])
     try:
-        yield ["taskset", "-c", "0"] if name == "one-core" else []
+        yield pinned if name in ("one-core", "shared-core") else []
     finally:
         if busy is not None:
             busy.kill()
