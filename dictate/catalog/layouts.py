@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dictate.catalog.yamlcheck import Checker
-from dictate.catalog.yamlfile import YamlList, load_yaml
+from dictate.catalog.yamlfile import YamlList, load_yaml, read_template_text
 from dictate.errors import TemplateError
 from dictate.exit_codes import ExitCode
 from dictate.paths import templates_dir
@@ -52,6 +52,8 @@ class Layout:
     sections: tuple[SectionDef, ...]
     code_system: str | None = None
     path: Path | None = None
+    #: the YAML it was read from, so a draft can carry its layout (a custom one is in no catalog)
+    source: str | None = field(default=None, compare=False, repr=False)
 
     def name(self, language: str) -> str:
         return self.names.get(language) or self.names["da"]
@@ -89,8 +91,11 @@ def load_layout(spec: str, directory: Path | None = None) -> Layout:
     return parse_layout(path)
 
 
-def parse_layout(path: Path) -> Layout:
-    data = load_yaml(path)
+def parse_layout(path: Path, text: str | None = None) -> Layout:
+    """A layout from its file, or from `text` (the file's content, kept in a draft)."""
+    if text is None:
+        text = read_template_text(path)
+    data = load_yaml(path, text)
     check = Checker(path)
     root = check.mapping(data, None, None, "", required={"id", "version", "name", "sections"},
                          optional={"code_system", "general", "description"})
@@ -132,4 +137,5 @@ def parse_layout(path: Path) -> Layout:
         general=general,
         sections=tuple(sections),
         path=path,
+        source=text,
     )

@@ -6,10 +6,17 @@ user can read (files 0600). Replaying the journal through the same templates
 gives the same note, because a note is exactly its edits. A journal torn by a
 crash mid-line gives back everything before the tear. A finished note's
 journal is removed only after its output was written.
+
+A journal belongs to the session writing it: the session holds an exclusive
+`flock` on it for as long as it runs (the kernel drops it when the process
+ends, SIGKILL included). Recovery and the app's start-up offer leave a held
+journal alone, so a second window can never take a live session's draft.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import os
 import time
@@ -94,14 +101,44 @@ def edit_from_dict(data: Mapping[str, Any], autotexts: Mapping[str, AutoText]) -
     return _SIMPLE[kind]()
 
 
+class DraftInUse(OSError):
+    """The journal is held by a running session (in another window or process)."""
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            return False
+        raise
+    return True
+
+
+def in_use(path: Path) -> bool:
+    """Whether a running session holds `path` (a draft being dictated right now)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        return not _try_lock(fd)
+    finally:
+        os.close(fd)  # also drops the probe's own lock
+
+
 class Journal:
-    """One note's journal, open for appending."""
+    """One note's journal, open for appending and held by this session."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         # O_APPEND: each line lands whole at the end even if two writers race;
         # 0600: health data, readable by this user only (the umask can only take away).
         self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        if not _try_lock(self._fd):
+            os.close(self._fd)
+            self._fd = -1
+            raise DraftInUse(errno.EWOULDBLOCK, "the note is being dictated in another window", str(path))
         self.saved_at: datetime | None = None
 
     def write(self, record: dict[str, Any]) -> None:
@@ -154,9 +191,15 @@ class DraftStore:
         """A new journal for `note`, with a header that says what to replay it with."""
         self._ensure()
         journal = Journal(self.path_of(note))
-        journal.write({"type": "note", "journal_version": JOURNAL_VERSION, "id": note.id,
-                       "created": note.created.isoformat(), "language": note.language,
-                       "layout": note.layout.id, "layout_version": note.layout.version, "source": note.source})
+        header = {"type": "note", "journal_version": JOURNAL_VERSION, "id": note.id,
+                  "created": note.created.isoformat(), "language": note.language,
+                  "layout": note.layout.id, "layout_version": note.layout.version, "source": note.source}
+        if note.layout.source is not None:
+            # The layout itself: a custom one (`--layout PATH`) is in no catalog, and a
+            # shipped one may have changed by the time the draft is recovered.
+            header["layout_yaml"] = note.layout.source
+            header["layout_path"] = str(note.layout.path) if note.layout.path else None
+        journal.write(header)
         return journal
 
     def reopen(self, note: Note) -> Journal:
@@ -168,10 +211,17 @@ class DraftStore:
         return self.directory / f"{note.id}.jsonl"
 
     def unfinished(self) -> list[Path]:
-        """Journals of notes not yet finished and written, newest first."""
+        """Journals of notes not yet finished and written, newest first (live ones included)."""
         if not self.directory.is_dir():
             return []
         return sorted(self.directory.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)
+
+    def abandoned(self) -> tuple[list[Path], int]:
+        """Unfinished journals that no running session holds (newest first), and how many
+        are being dictated right now."""
+        paths = self.unfinished()
+        free = [path for path in paths if not in_use(path)]
+        return free, len(paths) - len(free)
 
     def purge(self, older_than_days: float | None = None) -> int:
         """Remove drafts (and `--keep-audio` recordings) not touched for the retention period; returns how many.
@@ -183,15 +233,19 @@ class DraftStore:
         limit = time.time() - days * 86_400
         removed = 0
         kept_audio = sorted(audio_folder(self.directory).glob("*.wav")) if self.directory.is_dir() else []
-        for path in [*self.unfinished(), *kept_audio]:
+        for path in [*self.abandoned()[0], *kept_audio]:
             if path.stat().st_mtime < limit:
                 path.unlink(missing_ok=True)
                 removed += 1
         return removed
 
-    def retire(self, path: Path) -> None:
-        """The note was written out: its draft is no longer needed."""
+    def retire(self, path: Path) -> bool:
+        """The note was written out: its draft is no longer needed. A draft that a running
+        session has taken up again meanwhile is left to it (False)."""
+        if in_use(path):
+            return False
         path.unlink(missing_ok=True)
+        return True
 
 
 def read_journal(path: Path) -> tuple[dict[str, Any], list[list[dict[str, Any]]]]:
@@ -286,7 +340,12 @@ def restore_note(path: Path, layout_lookup: Mapping[str, Any], autotexts: Mappin
                  interpreter: Interpreter | None = None) -> Note:
     """A note rebuilt from its journal, with its original id and time."""
     header, _ = read_journal(path)
-    layout = layout_lookup[header["layout"]]
+    if header.get("layout_yaml"):
+        from dictate.catalog.layouts import parse_layout  # the layout the note was dictated in
+
+        layout = parse_layout(Path(header.get("layout_path") or f"{header['layout']}.yaml"), header["layout_yaml"])
+    else:
+        layout = layout_lookup[header["layout"]]
     note = Note(layout=layout, language=header["language"], model=model, source=header.get("source"),
                 vocabularies=vocabularies, id=header["id"], created=datetime.fromisoformat(header["created"]))
     return replay(path, note, autotexts, interpreter)

@@ -20,7 +20,7 @@ from dictate.audio.sources import AudioSource, FileSource, StatusCallback
 from dictate.catalog.commands import CommandSet
 from dictate.catalog.layouts import load_layout
 from dictate.catalog.loader import Catalog, load_catalog
-from dictate.errors import DictateError
+from dictate.errors import DictateError, TemplateError
 from dictate.exit_codes import ExitCode
 from dictate.notes.drafts import DraftStore, restore_note, retention_days
 from dictate.notes.note import ModelRef, Note
@@ -94,6 +94,13 @@ def prepare(choices: SessionSettings) -> Dictation:
     layout = catalog.layouts.get(choices.layout) or load_layout(choices.layout, catalog.directory / "layouts")
     model = resolve_model(choices.model)
     commands = catalog.commands.get(language)
+    broken = [p for p in catalog.errors if p.path and Path(p.path).parent.name == "commands"
+              and Path(p.path).stem == language]
+    if commands is None and broken:
+        # The language's command file is there but broken: dictating without commands
+        # would turn "overskrift ernæring" into text, unnoticed. Stop and say where.
+        problem = broken[0]
+        raise TemplateError(problem.message, path=problem.path, line=problem.line, field=problem.field)
     if commands is None:
         log.warning("no spoken commands for language '%s': the text is kept as spoken", language)
         commands = CommandSet(language=language, heading=(), marks={})
@@ -169,15 +176,18 @@ def drafts_store() -> DraftStore:
 
 def restorable_drafts(store: DraftStore, dictation: Dictation,
                       oldest_first: bool = False) -> Iterator[tuple[Path, Note]]:
-    """(path, note) for each unfinished draft that replays; the others are named in a warning."""
+    """(path, note) for each unfinished draft that replays and that no running session holds;
+    the others are named in a warning."""
     settings = dictation.settings
-    paths = store.unfinished()
+    paths, live = store.abandoned()
+    if live:
+        log.warning("%d note(s) being dictated in another window: left to that window", live)
     for path in reversed(paths) if oldest_first else paths:
         try:
             yield path, restore_note(path, dictation.catalog.layouts, dict(dictation.catalog.autotexts),
                                      model=settings.model, vocabularies=settings.vocabularies,
                                      interpreter=settings.interpreter())
-        except (ValueError, KeyError, OSError) as exc:
+        except (ValueError, KeyError, OSError, DictateError) as exc:
             log.warning("draft %s cannot be restored: %s", path.name, exc)
 
 

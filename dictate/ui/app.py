@@ -172,6 +172,10 @@ class DictateApp(App[list[str]]):
 
     def _offer_recovery_then_start(self) -> None:
         """Recording starts only after the question is answered, so nothing said lands in the wrong note."""
+        if self.options.drafts is not None:
+            _, elsewhere = self.options.drafts.abandoned()  # held by a running session: not offered
+            if elsewhere:
+                self.notify(self.strings("drafts_elsewhere", count=elsewhere), markup=False)
         draft = self.options.recover() if self.options.recover else None
         if draft is None or draft.is_empty:
             self.run_engine()

@@ -83,6 +83,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "status_device_back": "Mikrofonen er tilbage",
         "status_overflow": "Maskinen nåede ikke at følge med; lidt lyd blev sprunget over",
         "status_too_slow": "Maskinen er for langsom til direkte visning; teksten kommer ved pauser",
+        "drafts_elsewhere": "{count} notat(er) bliver dikteret i et andet vindue og bliver ikke rørt her",
         "error": "Fejl",
     },
     "en": {
@@ -165,6 +166,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "status_device_back": "The microphone is back",
         "status_overflow": "The machine could not keep up; a little audio was skipped",
         "status_too_slow": "The machine is too slow for live display; the words come at pauses",
+        "drafts_elsewhere": "{count} note(s) being dictated in another window; left alone here",
         "error": "Error",
     },
 }

@@ -651,3 +651,27 @@ def test_a_machine_too_slow_for_live_words_is_told_in_danish_and_the_note_is_who
     assert seen.count("Maskinen er for langsom til direkte visning; teksten kommer ved pauser") == 1
     assert seen[-1] == ("Borgeren sov godt i nat og spiste lidt. Hun har ikke smerter. "
                         "Borgeren sov godt i nat og spiste lidt.")
+
+
+def test_a_note_being_dictated_in_another_window_is_left_alone_and_said(tmp_path):
+    """Another window's live draft is neither offered nor touched; the nurse is told why."""
+    from dictate.notes.drafts import DraftStore
+
+    store = DraftStore(tmp_path / "drafts")
+    other = store.start(SETTINGS.new_note("mic"))  # another session, still holding its journal
+    other.commit(())
+    engine, _ = fake_engine()
+    # (restorable_drafts leaves held drafts out of the offer: tests/adversarial/test_draft_ownership.py)
+    app = make_app(replace(options(lambda: engine), drafts=store, recover=lambda: None))
+    seen: list[str] = []
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            seen.extend(n.message for n in app._notifications)
+            await pilot.press("ctrl+q")
+
+    run(scenario())
+    assert "1 notat(er) bliver dikteret i et andet vindue og bliver ikke rørt her" in seen
+    assert other.path.exists()
+    other.close()

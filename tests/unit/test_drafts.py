@@ -68,7 +68,9 @@ def test_drafts_are_private_and_listed_until_retired(tmp_path):
     assert stat.S_IMODE(os.stat(journal.path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(store.directory).st_mode) == 0o700
     assert store.unfinished() == [journal.path]
-    store.retire(journal.path)
+    assert store.retire(journal.path) is False  # still held by its session
+    journal.close()
+    assert store.retire(journal.path) is True
     assert store.unfinished() == []
 
 
@@ -115,6 +117,9 @@ def test_drafts_older_than_the_retention_are_purged(tmp_path, monkeypatch):
     _, [new] = dictated(store)
     month_ago = time.time() - 30 * 86_400
     os.utime(old.path, (month_ago, month_ago))
+    assert store.purge() == 0  # a session still holds it, however old
+    old.close()
+    new.close()
     assert store.purge() == 1 and store.unfinished() == [new.path]
     monkeypatch.setenv("DICTATE_DRAFT_RETENTION_DAYS", "0.0001")
     assert retention_days() == 0.0001

@@ -1,0 +1,73 @@
+"""Probes from outside: a second window must never take a running session's draft.
+
+One probe per test, each named after what it tries. To add one: copy the nearest test,
+change what it does to dictate, and assert what a nurse would expect (nothing lost).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+from support import DATA, ROOT, run_cli
+
+from dictate.notes.drafts import DraftStore, Journal, committed_words, in_use
+
+pytestmark = [pytest.mark.model, pytest.mark.timing]
+
+
+def test_a_second_recover_leaves_a_running_session_alone_and_nothing_is_lost(tmp_path):
+    """listen --realtime runs; another shell runs listen --recover; the first is then killed.
+    Every word the first session committed comes back from its draft."""
+    env = {**os.environ, "DICTATE_DRAFTS_DIR": str(tmp_path / "drafts")}
+    live = subprocess.Popen([sys.executable, "-m", "dictate", "listen", "-l", "en", "--realtime", "--input",
+                             str(DATA / "en_live.wav")], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True, cwd=ROOT, env=env)
+    assert live.stdout is not None
+    seen: list[str] = []
+    for line in live.stdout:
+        event = json.loads(line)
+        if event["type"] == "commit":
+            seen += [w["text"] for w in event["words"]]
+        if len(seen) >= 3:
+            break
+    assert len(seen) >= 3, "the live session committed nothing"
+
+    other = run_cli("listen", "--recover", "-f", "text", env=env)
+    assert other.returncode == 0, other.stderr
+    assert other.stdout == ""  # nothing was taken
+    assert "1 note(s) being dictated in another window" in other.stderr
+
+    os.kill(live.pid, signal.SIGKILL)
+    live.wait(timeout=30)
+    drafts = DraftStore(tmp_path / "drafts").unfinished()
+    assert len(drafts) == 1 and not in_use(drafts[0])  # the kernel dropped the dead session's lock
+    kept = [w.text for w in committed_words(drafts[0])]
+    assert kept[:len(seen)] == seen
+
+    recovered = run_cli("listen", "--recover", "-f", "json", env=env)
+    assert recovered.returncode == 0, recovered.stderr
+    note = json.loads(recovered.stdout)
+    text = " ".join(section["text"] for section in note["sections"]).casefold()
+    for word in seen:
+        assert word.strip(".,").casefold() in text
+    assert DraftStore(tmp_path / "drafts").unfinished() == []
+
+
+def test_a_held_journal_cannot_be_opened_twice_or_retired(tmp_path):
+    """Within one machine the lock is what keeps two writers (two app windows) apart."""
+    store = DraftStore(tmp_path)
+    path = tmp_path / "a.jsonl"
+    first = Journal(path)
+    first.write({"type": "note"})
+    with pytest.raises(OSError, match="another window"):
+        Journal(path)
+    assert in_use(path) and store.abandoned() == ([], 1)
+    assert store.retire(path) is False and path.exists()
+    first.close()
+    assert not in_use(path) and store.abandoned() == ([path], 0)
+    assert store.retire(path) is True and not path.exists()
