@@ -25,6 +25,9 @@ class ExitCode(enum.IntEnum):
     DEVICE = 75
     #: A template file (layout, commands) is broken.
     CONFIG = 78
+    #: The note was delivered, but its draft could not be saved on the way (drafts folder
+    #: full, read-only or gone): the crash safety net was off for (part of) the session.
+    NODRAFT = 73
     #: Writing the output failed (disk full, unwritable file).
     IOERR = 74
     #: Interrupted by Ctrl-C.

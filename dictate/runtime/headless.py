@@ -43,12 +43,27 @@ class HeadlessSession:
                  keep_audio: bool = False) -> None:
         self.engine = engine
         description = engine.source.description
+        self._reports: list[Report] = []  # said once the session runs
+        self.draft_failed = False
         self.builder, self.draft = drafted_builder(dictation.settings, store,
-                                                   source=description.get("path") or description.get("device"))
+                                                   source=description.get("path") or description.get("device"),
+                                                   on_error=self._draft_failed)
         self.note: Note = self.builder.note
         if keep_audio and store is not None:
             engine.recorder = audio_recorder(True, store, self.note.id)  # the WAV is named after the note
         self._began: float | None = None
+
+    def _draft_failed(self, error: OSError) -> None:
+        """The drafts folder cannot be written: say so once and go on dictating; the note
+        still reaches stdout, and the exit code says the safety net was off."""
+        if self.draft_failed:
+            return
+        self.draft_failed = True
+        where = error.filename or (self.draft.store.directory if self.draft.store else "")
+        message = (f"cannot save the draft in {where} ({error.strerror or error}): dictation goes on, "
+                   "but a crash now would lose the note")
+        log.warning("%s", message)
+        self._reports.append(SourceStatus("drafts_off", message))
 
     @property
     def stream_time(self) -> float:
@@ -72,6 +87,8 @@ class HeadlessSession:
         def post(message: EngineMessage) -> None:
             if isinstance(message, Events):
                 self.builder.handle(message.events)  # journalled before it is reported
+                while self._reports:
+                    report(self._reports.pop(0))
                 for event in message.events:
                     report(event)
                 for notice in self.builder.new_notices():
@@ -98,13 +115,16 @@ class HeadlessSession:
             self.builder.flush()
             return Outcome("interrupted", ExitCode.INTERRUPTED)
         self.builder.flush()
+        while self._reports:
+            report(self._reports.pop(0))
         if failed:
             return Outcome("source_error", failed[0].exit_code)
+        ok = ExitCode.NODRAFT if self.draft_failed else ExitCode.OK
         if self.builder.ended:
-            return Outcome("end_note", ExitCode.OK)
+            return Outcome("end_note", ok)
         if self.engine.source.description.get("kind") == "microphone":
             return Outcome("device_lost", ExitCode.DEVICE)  # a microphone does not run out by itself
-        return Outcome("end_of_stream", ExitCode.OK)
+        return Outcome("end_of_stream", ok)
 
     def delivered(self) -> None:
         """The note is out: its draft has done its job."""
