@@ -67,14 +67,29 @@ def parse_commands(path: Path) -> CommandSet:
     marks_map = check.mapping(root["marks"], root, "marks", "marks", required=set(),
                               optional=set(MARKS))
     marks: dict[str, str] = {}
+    #: phrase -> the list it is in first: one phrase can mean one command only ("næste felt"
+    #: under both next_field and undo would silently act as one of them)
+    meaning: dict[str, str] = {}
+
+    def claim(phrase: str, where: str, parent, key) -> None:  # noqa: ANN001 - YAML nodes
+        first = meaning.setdefault(phrase, where)
+        if first != where:
+            raise check.fail(f"'{phrase}' is in both {first} and {where}: a phrase can only mean one command",
+                             parent, key, where)
+
     for name in marks_map:
         for phrase in check.text_list(marks_map, name, f"marks.{name}"):
+            claim(phrase.casefold(), f"marks.{name}", marks_map, name)
             marks[phrase.casefold()] = MARKS[name]
 
     def phrases(key: str) -> tuple[str, ...]:
         if key not in root:
             return ()
-        return tuple(p.casefold() for p in check.text_list(root, key, key))
+        found = tuple(p.casefold() for p in check.text_list(root, key, key))
+        if key != "not_after":  # not a command: the words before a mark word
+            for phrase in found:
+                claim(phrase, key, root, key)
+        return found
 
     return CommandSet(
         language=check.text(root, "language", "language"),

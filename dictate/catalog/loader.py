@@ -7,6 +7,7 @@ dictation. The same checks drive `dictate templates check`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -103,8 +104,20 @@ def load_catalog(directory: Path | None = None) -> Catalog:
 
 
 def _load_all(catalog: Catalog, folder: Path, parse: Callable[[Path], T]) -> list[T]:
-    loaded = []
-    paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
+    loaded: list[T] = []
+    if not folder.exists() and not folder.is_symlink():
+        return loaded  # a catalog may leave out a kind of template
+    try:
+        # os.scandir, not glob: glob says nothing when the folder cannot be read.
+        with os.scandir(folder) as entries:
+            paths = sorted(Path(e.path) for e in entries if e.name.endswith((".yaml", ".yml")))
+    except NotADirectoryError:
+        catalog.problems.append(Problem("error", "expected a folder of templates here, found a file", str(folder)))
+        return loaded
+    except OSError as exc:
+        catalog.problems.append(Problem("error", f"cannot read the folder: {exc.strerror}; none of its "
+                                        "templates are loaded", str(folder)))
+        return loaded
     for path in paths:
         try:
             loaded.append(parse(path))

@@ -9,6 +9,8 @@ the line each entry came from so that errors can point at it.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -74,14 +76,26 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _
 MAX_BYTES = 1024 * 1024
 
 
-def load_yaml(path: Path) -> Any:
-    """Load one YAML document strictly; raise TemplateError naming file and line."""
+def read_template_text(path: Path) -> str:
+    """A template file's text: regular files only, at most MAX_BYTES read.
+
+    A FIFO would hang the reader and a device (a symlink to /dev/zero) reports size 0
+    while never ending, so the kind is checked before opening and the cap counts the
+    bytes actually read, not what the file system says.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                    else "a socket" if stat.S_ISSOCK(mode) else "a folder" if stat.S_ISDIR(mode) else "not a file")
+            raise TemplateError(f"not a regular file ({kind}); templates must be plain YAML files", path=str(path))
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+            size = max(len(data), os.fstat(handle.fileno()).st_size)
+        if len(data) > MAX_BYTES:
             raise TemplateError(f"file is too large for a template ({size / 1e6:.1f} MB; the limit "
                                 f"is {MAX_BYTES // 1024} KB)", path=str(path))
-        text = path.read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except FileNotFoundError:
         raise TemplateError("file not found", path=str(path)) from None
     except UnicodeDecodeError as exc:
@@ -89,6 +103,14 @@ def load_yaml(path: Path) -> Any:
                             path=str(path)) from None
     except OSError as exc:
         raise TemplateError(f"cannot read: {exc.strerror}", path=str(path)) from None
+
+
+def load_yaml(path: Path, text: str | None = None) -> Any:
+    """Load one YAML document strictly; raise TemplateError naming file and line.
+
+    `text`: the file's content, already read (a layout kept in a draft journal)."""
+    if text is None:
+        text = read_template_text(path)
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strict SafeLoader subclass
     except RecursionError:
