@@ -251,7 +251,10 @@ class _FileOutput:
     """`--output FILE`: notes collected, then written atomically (temp file, fsync, rename).
 
     A reader of FILE sees the old content or all of the new, never half a note;
-    if the disk is full the old file stays and the error says so.
+    if the disk is full the old file stays and the error says so. Only a regular
+    file (or a new path) is replaced: a symlink is followed and its target replaced,
+    and a device, FIFO or socket (`/dev/stdout`, `/dev/null`, a named pipe) is
+    written to directly, never turned into a file.
     """
 
     def __init__(self, path: Path) -> None:
@@ -264,9 +267,23 @@ class _FileOutput:
         return True
 
     def commit(self) -> None:
+        import stat
         import tempfile
 
-        folder = self.path.parent
+        try:
+            mode = os.stat(self.path).st_mode  # follows symlinks
+        except FileNotFoundError:
+            mode = None
+        except OSError as exc:
+            raise DictateError(f"{self.path}: cannot write the output: {exc.strerror}",
+                               exit_code=ExitCode.IOERR) from None
+        if mode is not None and stat.S_ISDIR(mode):
+            raise DictateError(f"{self.path}: is a folder; give a file name", exit_code=ExitCode.IOERR)
+        if mode is not None and not stat.S_ISREG(mode):
+            self._write_through()
+            return
+        target = Path(os.path.realpath(self.path))  # a symlink stays, its target is replaced
+        folder = target.parent
         try:
             fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
         except OSError as exc:
@@ -277,7 +294,7 @@ class _FileOutput:
                 handle.write("".join(self.parts))
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(temp, self.path)
+            os.replace(temp, target)
             directory = os.open(folder, os.O_RDONLY)
             try:
                 os.fsync(directory)  # the rename itself survives a power cut
@@ -285,6 +302,17 @@ class _FileOutput:
                 os.close(directory)
         except OSError as exc:
             Path(temp).unlink(missing_ok=True)
+            raise DictateError(f"{self.path}: cannot write the output: {exc.strerror}",
+                               exit_code=ExitCode.IOERR) from None
+
+
+    def _write_through(self) -> None:
+        """A device, FIFO or socket: written to as it is (there is nothing to replace)."""
+        try:
+            with open(self.path, "w", encoding="utf-8") as handle:
+                handle.write("".join(self.parts))
+                handle.flush()
+        except OSError as exc:
             raise DictateError(f"{self.path}: cannot write the output: {exc.strerror}",
                                exit_code=ExitCode.IOERR) from None
 
@@ -380,7 +408,7 @@ def _log_to_file() -> None:
 
 
 def _transcribe(args: argparse.Namespace) -> int:
-    from dictate.audio.decode import load_audio
+    from dictate.audio.decode import display_name, load_audio
     from dictate.notes.pipeline import transcribe_audio
     from dictate.output.progress import ProgressLine
     from dictate.runtime.session import load_recogniser, prepare
@@ -397,11 +425,12 @@ def _transcribe(args: argparse.Namespace) -> int:
         args.verbosity >= 0 and ProgressLine.wanted(sys.stderr)) else None
     _show_progress(progress)
     try:
-        for index, name in enumerate(args.files):
+        for index, given in enumerate(args.files):
+            name = display_name(given)  # one line however the file is named; "-" is stdin
             try:
-                audio = load_audio(Path(name))
+                audio = load_audio(given)
                 if progress:
-                    progress.start_file(Path(name).name, audio.duration)
+                    progress.start_file(display_name(Path(given).name), audio.duration)
                 began = time.perf_counter()
                 result = transcribe_audio(audio, transcriber, settings, hotwords=hotwords,
                                           progress=progress.advance if progress else None)
@@ -627,6 +656,12 @@ def main(argv: list[str] | None = None) -> int:
            "models": _models, "app": _app}.get(args.command)
     if run is None:
         parser.error(f"unknown command {args.command}")  # exits with 2
+    if sys.stdout is None and not getattr(args, "output", None):
+        # Started with stdout closed (`>&-`): no note could ever be delivered, so none is
+        # taken down (and `listen --recover` keeps its drafts).
+        log.error("standard output is closed: there is nowhere to write the note; "
+                  "give --output FILE or redirect stdout")
+        return ExitCode.IOERR
     try:
         return int(run(args))
     except DictateError as exc:

@@ -3,11 +3,17 @@
 PyAV (FFmpeg) does the decoding, as in faster-whisper's `decode_audio`, but
 here every failure becomes an AudioError that says what is wrong with which
 file, and a truncated recording is caught instead of silently shortened.
+
+Each input is opened once and FFmpeg reads from that handle, sniffing the
+format from the bytes: a named pipe, process substitution (`<(cat x.wav)`) and
+`-` (stdin) work like files, whatever their name says.
 """
 
 from __future__ import annotations
 
+import io
 import struct
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,65 +39,127 @@ class DecodedAudio:
         return len(self.samples) / SAMPLE_RATE
 
 
-def _wav_shortfall(path: Path) -> tuple[int, int] | None:
-    """(bytes promised, bytes present) for the data chunk of a truncated WAV, else None.
+def display_name(name: str | Path) -> str:
+    """A file name as it is safe to print on one line: "-" is stdin, control characters escaped."""
+    text = str(name)
+    if text == "-":
+        return "<stdin>"
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
-    FFmpeg sizes a WAV by the file length, so it cannot notice a recording that
-    was cut off; the RIFF header still says how long it should have been.
+
+def _wav_data_mismatch(handle: io.BufferedIOBase, size: int) -> tuple[int, int] | None:
+    """(bytes promised, bytes present) when a WAV's data chunk disagrees with the file, else None.
+
+    FFmpeg trusts the header: a recording cut off mid-way would come out shorter with no
+    sign, and a header that claims too little would silently cut the audio. Data after the
+    chunk that is another RIFF chunk (LIST, id3) is fine. Reads from `handle`'s start and
+    leaves it there.
     """
     try:
-        with path.open("rb") as handle:
-            header = handle.read(12)
-            if len(header) < 12 or header[:4] != b"RIFF" or header[8:12] != b"WAVE":
+        handle.seek(0)
+        header = handle.read(12)
+        if len(header) < 12 or header[:4] != b"RIFF" or header[8:12] != b"WAVE":
+            return None
+        while True:
+            chunk = handle.read(8)
+            if len(chunk) < 8:
                 return None
-            size = path.stat().st_size
-            while True:
-                chunk = handle.read(8)
-                if len(chunk) < 8:
+            chunk_id, chunk_size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+            if chunk_id == b"data":
+                if chunk_size in _UNKNOWN_WAV_SIZES:
                     return None
-                chunk_id, chunk_size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
-                if chunk_id == b"data":
-                    if chunk_size in _UNKNOWN_WAV_SIZES:
-                        return None
-                    present = size - handle.tell()
-                    return (chunk_size, present) if present < chunk_size else None
-                handle.seek(chunk_size + (chunk_size & 1), 1)
+                start = handle.tell()
+                present = size - start
+                if present < chunk_size:
+                    return chunk_size, present
+                end = start + chunk_size + (chunk_size & 1)
+                if size - end >= 8:
+                    handle.seek(end)
+                    following = handle.read(8)
+                    next_id, next_size = following[:4], struct.unpack("<I", following[4:])[0]
+                    is_chunk = all(32 <= b < 127 for b in next_id) and end + 8 + next_size <= size + 1
+                    if not is_chunk:
+                        return chunk_size, present
+                return None
+            handle.seek(chunk_size + (chunk_size & 1), 1)
     except OSError:
         return None
+    finally:
+        try:
+            handle.seek(0)
+        except OSError:
+            pass
+
+
+class _Stream(io.RawIOBase):
+    """A pipe as FFmpeg should see it: readable, not seekable (a BufferedReader on a pipe
+    says it has seek(), and FFmpeg would try it)."""
+
+    def __init__(self, handle: io.BufferedIOBase) -> None:
+        self._handle = handle
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        return self._handle.read(size)
 
 
 def load_audio(path: Path | str) -> DecodedAudio:
-    """Decode any supported file to 16 kHz mono float32, or raise AudioError."""
+    """Decode any supported file (or "-" for stdin) to 16 kHz mono float32, or raise AudioError."""
+    name = display_name(path)
     path = Path(path)
-    if not path.exists():
-        raise AudioError(f"{path}: no such file", exit_code=ExitCode.NOINPUT)
-    if path.is_dir():
-        raise AudioError(f"{path}: is a directory, not an audio file", exit_code=ExitCode.NOINPUT)
+    if str(path) == "-":
+        handle = sys.stdin.buffer
+    else:
+        if not path.exists():
+            raise AudioError(f"{name}: no such file", exit_code=ExitCode.NOINPUT)
+        if path.is_dir():
+            raise AudioError(f"{name}: is a directory, not an audio file", exit_code=ExitCode.NOINPUT)
+        try:
+            handle = path.open("rb")
+        except OSError as exc:
+            raise AudioError(f"{name}: cannot open ({exc.strerror})", exit_code=ExitCode.NOINPUT) from None
     try:
-        with path.open("rb") as handle:
-            empty = not handle.read(1)
+        return _decode(handle, path, name)
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
+
+
+def _decode(handle: io.BufferedReader, path: Path, name: str) -> DecodedAudio:
+    try:
+        empty = not handle.peek(1)
     except OSError as exc:
-        raise AudioError(f"{path}: cannot open ({exc.strerror})", exit_code=ExitCode.NOINPUT) from None
+        raise AudioError(f"{name}: cannot read ({exc.strerror})", exit_code=ExitCode.NOINPUT) from None
     if empty:
         # A recorder that was started and stopped at once: nothing was said.
         return DecodedAudio(np.zeros(0, dtype=np.float32), path)
 
-    shortfall = _wav_shortfall(path)
-    if shortfall is not None:
-        promised, present = shortfall
-        raise AudioError(f"{path}: truncated WAV file: the header promises {promised} bytes "
-                         f"of audio but only {max(present, 0)} are there (an interrupted "
-                         "recording or copy?)")
+    seekable = handle.seekable()
+    if seekable:
+        import os
+
+        mismatch = _wav_data_mismatch(handle, os.fstat(handle.fileno()).st_size)
+        if mismatch is not None:
+            promised, present = mismatch
+            if present < promised:
+                raise AudioError(f"{name}: truncated WAV file: the header promises {promised} bytes "
+                                 f"of audio but only {max(present, 0)} are there (an interrupted "
+                                 "recording or copy?)")
+            raise AudioError(f"{name}: damaged WAV header: it says {promised} bytes of audio, but "
+                             f"{present} bytes follow it; refused rather than cut short (re-save the "
+                             "recording, for example with `sox` or Audacity)")
 
     import av  # heavy: FFmpeg bindings, imported only when a file is decoded
 
     try:
-        container = av.open(str(path), mode="r", metadata_errors="ignore")
+        container = av.open(handle if seekable else _Stream(handle), mode="r", metadata_errors="ignore")
     except av.error.FFmpegError as exc:
-        raise _open_error(path, exc) from None
+        raise _open_error(path, name, exc) from None
     try:
         if not container.streams.audio:
-            raise AudioError(f"{path}: contains no audio stream")
+            raise AudioError(f"{name}: contains no audio stream")
         stream = container.streams.audio[0]
         resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
         chunks: list[np.ndarray] = []
@@ -103,7 +171,7 @@ def load_audio(path: Path | str) -> DecodedAudio:
                 chunks.append(out.to_ndarray().reshape(-1))
         except av.error.FFmpegError as exc:
             decoded = sum(len(c) for c in chunks) / SAMPLE_RATE
-            raise AudioError(f"{path}: damaged audio, decoding stopped after {decoded:.1f} s "
+            raise AudioError(f"{name}: damaged audio, decoding stopped after {decoded:.1f} s "
                              f"({_ffmpeg_reason(exc)})") from None
         expected = _declared_duration(stream)
     finally:
@@ -113,7 +181,7 @@ def load_audio(path: Path | str) -> DecodedAudio:
     samples = pcm.astype(np.float32) / 32768.0
     decoded = len(samples) / SAMPLE_RATE
     if expected is not None and decoded + 0.5 < expected * 0.98:
-        raise AudioError(f"{path}: truncated audio: the file declares {expected:.1f} s but only "
+        raise AudioError(f"{name}: truncated audio: the file declares {expected:.1f} s but only "
                          f"{decoded:.1f} s could be decoded")
     return DecodedAudio(samples, path)
 
@@ -128,13 +196,14 @@ def _ffmpeg_reason(exc: Exception) -> str:
     return getattr(exc, "strerror", None) or str(exc)
 
 
-def _open_error(path: Path, exc: Exception) -> AudioError:
+def _open_error(path: Path, name: str, exc: Exception) -> AudioError:
     reason = _ffmpeg_reason(exc)
     if isinstance(exc, PermissionError) or "Permission denied" in reason:
-        return AudioError(f"{path}: cannot open (permission denied)", exit_code=ExitCode.NOINPUT)
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        supported = " ".join(SUPPORTED_SUFFIXES)
-        return AudioError(f"{path}: unsupported format '{path.suffix or 'no extension'}' "
-                          f"(FFmpeg: {reason}); supported: {supported}")
-    return AudioError(f"{path}: not a readable {path.suffix.lower()[1:]} file; it may be "
-                      f"damaged or not audio at all (FFmpeg: {reason})")
+        return AudioError(f"{name}: cannot open (permission denied)", exit_code=ExitCode.NOINPUT)
+    supported = " ".join(SUPPORTED_SUFFIXES)
+    if path.suffix.lower() in SUPPORTED_SUFFIXES:
+        return AudioError(f"{name}: not a readable {path.suffix.lower()[1:]} file; it may be "
+                          f"damaged or not audio at all (FFmpeg: {reason})")
+    # The format is found from the bytes, whatever the name; none was recognised.
+    return AudioError(f"{name}: unsupported format '{path.suffix or 'no extension'}': its bytes are no "
+                      f"audio FFmpeg knows ({reason}); supported: {supported}")

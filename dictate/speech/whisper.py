@@ -71,6 +71,9 @@ def configured_cpu_threads() -> int:
 def _offline() -> None:
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    # onnxruntime (the Silero VAD) would otherwise keep a device id and queued telemetry
+    # events under ~/.cache/Microsoft/DeveloperTools/; read once, before it is imported.
+    os.environ["ORT_DISABLE_TELEMETRY"] = "1"
 
 
 #: Blocks at least this large are served by mmap and go back to the system when
