@@ -408,8 +408,8 @@ def _log_to_file() -> None:
 
 
 def _transcribe(args: argparse.Namespace) -> int:
-    from dictate.audio.decode import display_name, load_audio
-    from dictate.notes.pipeline import transcribe_audio
+    from dictate.audio.decode import declared_seconds, display_name, stream_audio
+    from dictate.notes.pipeline import transcribe_stream
     from dictate.output.progress import ProgressLine
     from dictate.runtime.session import load_recogniser, prepare
 
@@ -428,12 +428,12 @@ def _transcribe(args: argparse.Namespace) -> int:
         for index, given in enumerate(args.files):
             name = display_name(given)  # one line however the file is named; "-" is stdin
             try:
-                audio = load_audio(given)
                 if progress:
-                    progress.start_file(display_name(Path(given).name), audio.duration)
+                    progress.start_file(display_name(Path(given).name), declared_seconds(given) or 0.0)
                 began = time.perf_counter()
-                result = transcribe_audio(audio, transcriber, settings, hotwords=hotwords,
-                                          progress=progress.advance if progress else None)
+                # Read as a stream and transcribed in windows: memory stays bounded for any length.
+                result = transcribe_stream(stream_audio(given), transcriber, settings, source=str(Path(given)),
+                                           hotwords=hotwords, progress=progress.advance if progress else None)
             except DictateError as exc:
                 log.error("%s", exc.message)
                 failed += 1

@@ -9,6 +9,11 @@ seconds per audio second, wall clock and CPU), peak RSS, and WER/CER per
 language, computed with jiwer after lower-casing, removing punctuation and
 collapsing whitespace. The hypothesis is the recogniser's words before the
 interpreter, so spoken-command handling does not colour the accuracy figures.
+
+`--long 1,8` measures memory on long recordings instead: for each number of hours, a
+WAV of silence with one eval clip every 5 minutes is written to a temporary folder and
+the real `dictate transcribe` runs on it as a subprocess; prints its peak RSS, time,
+and how many of the clips reached the note (nothing may be lost at the window edges).
 """
 
 from __future__ import annotations
@@ -69,9 +74,13 @@ def main() -> int:
     parser.add_argument("--fallback", action="store_true",
                         help="add Whisper's temperature fallback (sampling at 0.2 ... 1.0 when a decode fails "
                              "the gates); dictate decodes at temperature 0 only, so notes are reproducible")
+    parser.add_argument("--long", metavar="HOURS", help="comma-separated hours, e.g. 1,8: peak RSS of "
+                        "`dictate transcribe` on recordings that long")
     args = parser.parse_args()
     if args.ab_mmap:
         return ab_mmap(args)
+    if args.long:
+        return long_recordings(args)
 
     import jiwer
 
@@ -148,6 +157,60 @@ def main() -> int:
     figures.update(rtf_wall=total_rtf, peak_rss_mb=peak_rss_mb, model_load_seconds=load_seconds)
     if args.json:
         print(json.dumps(figures))
+    return 0
+
+
+def long_recordings(args: argparse.Namespace) -> int:
+    """Peak RSS of the real `dictate transcribe` on hours of audio (silence with a clip every 5 min)."""
+    import subprocess
+    import tempfile
+    import wave
+
+    import numpy as np
+
+    from dictate.audio.decode import load_audio
+
+    items = [item for item in clips(args.folder) if item[0] == "en"] or clips(args.folder)
+    speech = [load_audio(audio).samples for _, audio, _ in items]
+    language = items[0][0]
+    print(f"machine: {cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"{'hours':>5} {'clips':>5} {'in note':>7} {'peak RSS MB':>11} {'wall s':>7} {'RTF':>6}")
+    for hours in [float(h) for h in args.long.split(",")]:
+        with tempfile.TemporaryDirectory(prefix="dictate-long-") as tmp:
+            path = Path(tmp) / "long.wav"
+            gap = np.zeros(5 * 60 * SAMPLE_RATE, dtype="<i2")
+            placed = 0
+            with wave.open(str(path), "wb") as out:
+                out.setnchannels(1)
+                out.setsampwidth(2)
+                out.setframerate(SAMPLE_RATE)
+                written = 0
+                while written < hours * 3600 * SAMPLE_RATE:
+                    clip = (speech[placed % len(speech)] * 32767).astype("<i2")
+                    out.writeframes(gap[: len(gap) - len(clip)].tobytes() + clip.tobytes())
+                    written += len(gap)
+                    placed += 1
+            began = time.perf_counter()
+            process = subprocess.Popen([sys.executable, "-m", "dictate", "transcribe", "-l", language, "-f", "json",
+                                        "--model", args.model, "--no-vocabulary", str(path)],
+                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            assert process.stdout is not None
+            stdout = process.stdout.read()
+            _, _, usage = os.wait4(process.pid, 0)  # this child's own peak, not the largest so far
+            process.returncode = 0
+            wall = time.perf_counter() - began
+            note = json.loads(stdout) if stdout.strip() else {"sections": []}
+            text = " ".join(section["text"] for section in note["sections"]).casefold()
+            said = set(normalise(text).split())
+
+            def in_note(ref: Path) -> bool:  # most of the clip's words are in the note
+                words = normalise(ref.read_text(encoding="utf-8")).split()
+                return sum(w in said for w in words) >= 0.6 * len(words)
+
+            heard = sum(1 for _, _, ref in items[: min(placed, len(items))] if in_note(ref))
+            print(f"{hours:>5g} {placed:>5} {heard:>3}/{min(placed, len(items)):<3} "
+                  f"{usage.ru_maxrss / 1024:>11.0f} {wall:>7.0f} {wall / (hours * 3600):>6.3f}")
+    print("target: peak RSS <= 500 MB for any length")
     return 0
 
 

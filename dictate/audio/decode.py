@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import struct
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,7 +107,24 @@ class _Stream(io.RawIOBase):
 
 
 def load_audio(path: Path | str) -> DecodedAudio:
-    """Decode any supported file (or "-" for stdin) to 16 kHz mono float32, or raise AudioError."""
+    """Decode any supported file (or "-" for stdin) to 16 kHz mono float32, or raise AudioError.
+
+    The whole recording in memory: for short files. Long ones go through `stream_audio`."""
+    blocks = [block for block in stream_audio(path)]
+    samples = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
+    return DecodedAudio(samples, Path(path))
+
+
+#: Samples per block that `stream_audio` yields: 30 s, the model's window.
+BLOCK = 30 * SAMPLE_RATE
+
+
+def stream_audio(path: Path | str, block: int = BLOCK) -> Iterator[np.ndarray]:
+    """The recording as float32 16 kHz mono blocks of `block` samples (the last shorter),
+    decoded as they are needed: memory stays the same for a minute or for eight hours.
+
+    The checks of `load_audio` hold: a truncated or lying WAV header is refused before
+    anything is yielded, damage found while decoding raises AudioError then."""
     name = display_name(path)
     path = Path(path)
     if str(path) == "-":
@@ -121,20 +139,19 @@ def load_audio(path: Path | str) -> DecodedAudio:
         except OSError as exc:
             raise AudioError(f"{name}: cannot open ({exc.strerror})", exit_code=ExitCode.NOINPUT) from None
     try:
-        return _decode(handle, path, name)
+        yield from _decode(handle, path, name, block)
     finally:
         if handle is not sys.stdin.buffer:
             handle.close()
 
 
-def _decode(handle: io.BufferedReader, path: Path, name: str) -> DecodedAudio:
+def _decode(handle: io.BufferedReader, path: Path, name: str, block: int) -> Iterator[np.ndarray]:
     try:
         empty = not handle.peek(1)
     except OSError as exc:
         raise AudioError(f"{name}: cannot read ({exc.strerror})", exit_code=ExitCode.NOINPUT) from None
     if empty:
-        # A recorder that was started and stopped at once: nothing was said.
-        return DecodedAudio(np.zeros(0, dtype=np.float32), path)
+        return  # a recorder that was started and stopped at once: nothing was said
 
     seekable = handle.seekable()
     if seekable:
@@ -161,29 +178,53 @@ def _decode(handle: io.BufferedReader, path: Path, name: str) -> DecodedAudio:
         if not container.streams.audio:
             raise AudioError(f"{name}: contains no audio stream")
         stream = container.streams.audio[0]
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
-        chunks: list[np.ndarray] = []
-        try:
-            for frame in container.decode(stream):
-                for out in resampler.resample(frame):
-                    chunks.append(out.to_ndarray().reshape(-1))
-            for out in resampler.resample(None):
-                chunks.append(out.to_ndarray().reshape(-1))
-        except av.error.FFmpegError as exc:
-            decoded = sum(len(c) for c in chunks) / SAMPLE_RATE
-            raise AudioError(f"{name}: damaged audio, decoding stopped after {decoded:.1f} s "
-                             f"({_ffmpeg_reason(exc)})") from None
         expected = _declared_duration(stream)
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+        pending: list[np.ndarray] = []
+        waiting = 0
+        decoded = 0
+        try:
+            frames = iter(container.decode(stream))
+            while True:
+                frame = next(frames, None)
+                outs = resampler.resample(frame)  # None flushes the resampler at the end
+                for out in outs:
+                    pcm = out.to_ndarray().reshape(-1)
+                    pending.append(pcm)
+                    waiting += len(pcm)
+                while waiting >= block or (frame is None and waiting):
+                    joined = np.concatenate(pending)
+                    take = joined[:block]
+                    pending = [joined[block:]] if len(joined) > block else []
+                    waiting = len(joined) - len(take)
+                    decoded += len(take)
+                    yield take.astype(np.float32) / 32768.0
+                if frame is None:
+                    break
+        except av.error.FFmpegError as exc:
+            seconds = (decoded + waiting) / SAMPLE_RATE
+            raise AudioError(f"{name}: damaged audio, decoding stopped after {seconds:.1f} s "
+                             f"({_ffmpeg_reason(exc)})") from None
     finally:
         container.close()
 
-    pcm = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
-    samples = pcm.astype(np.float32) / 32768.0
-    decoded = len(samples) / SAMPLE_RATE
-    if expected is not None and decoded + 0.5 < expected * 0.98:
+    seconds = decoded / SAMPLE_RATE
+    if expected is not None and seconds + 0.5 < expected * 0.98:
         raise AudioError(f"{name}: truncated audio: the file declares {expected:.1f} s but only "
-                         f"{decoded:.1f} s could be decoded")
-    return DecodedAudio(samples, path)
+                         f"{seconds:.1f} s could be decoded")
+
+
+def declared_seconds(path: Path | str) -> float | None:
+    """How long the file says it is (for a progress bar), without decoding it; None if unknown."""
+    if str(path) == "-" or not Path(path).is_file():
+        return None
+    import av
+
+    try:
+        with av.open(str(path), mode="r", metadata_errors="ignore") as container:
+            return _declared_duration(container.streams.audio[0]) if container.streams.audio else None
+    except (av.error.FFmpegError, OSError):
+        return None
 
 
 def _declared_duration(stream) -> float | None:  # noqa: ANN001 - av stream

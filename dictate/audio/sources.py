@@ -15,7 +15,7 @@ from typing import Callable, Iterator, Protocol
 import numpy as np
 
 from dictate.audio import SAMPLE_RATE
-from dictate.audio.decode import load_audio
+from dictate.audio.decode import stream_audio
 
 
 class AudioSource(Protocol):
@@ -54,15 +54,30 @@ class FileSource:
         self.description = {"kind": "file", "path": str(self.path), "realtime": self.realtime}
 
     def frames(self) -> Iterator[np.ndarray]:
-        audio = load_audio(self.path).samples
         step = max(1, int(self.block_seconds * SAMPLE_RATE))
         started = self.clock()
-        for i in range(0, len(audio), step):
+        at = 0  # samples yielded so far
+        for block in _reblocked(stream_audio(self.path), step):
             if self.realtime:
                 # Each block is "available" once it has been spoken; if the
                 # consumer fell behind, catch up without waiting.
-                due = started + (i + step) / SAMPLE_RATE
+                due = started + (at + step) / SAMPLE_RATE
                 wait = due - self.clock()
                 if wait > 0:
                     self.sleep(wait)
-            yield audio[i:i + step]
+            at += len(block)
+            yield block
+
+
+def _reblocked(blocks: Iterator[np.ndarray], step: int) -> Iterator[np.ndarray]:
+    """The same samples in blocks of `step` (the last shorter): a file read as a stream
+    gives the streamer exactly the blocks the whole file would have."""
+    rest = np.zeros(0, dtype=np.float32)
+    for block in blocks:
+        rest = np.concatenate([rest, block]) if len(rest) else block
+        whole = len(rest) // step * step
+        for i in range(0, whole, step):
+            yield rest[i:i + step]
+        rest = rest[whole:]
+    if len(rest):
+        yield rest

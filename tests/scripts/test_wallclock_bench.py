@@ -67,3 +67,17 @@ def test_the_realtime_benchmark_runs_the_real_listen_and_reports_each_figure(tmp
     assert 0 < float(row["commit_p50"]) < 10 and 0 < float(row["first_p50"]) < 5
     assert 0 <= float(row["max_lag"]) < 5 and 100 < float(row["rss"]) < 1000
     assert int(row["words"]) >= 5 and 0 <= float(row["wer_live"]) < 1
+
+
+@pytest.mark.model
+def test_the_long_recording_benchmark_reports_peak_memory_and_what_reached_the_note(tmp_path):
+    (tmp_path / "en").mkdir()
+    shutil.copy(DATA / "en_soap.wav", tmp_path / "en" / "a.wav")
+    (tmp_path / "en" / "a.txt").write_text("The resident says she feels dizzy in the mornings.")
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_transcribe.py"), str(tmp_path),
+                           "--long", "0.2"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    row = next(line.split() for line in proc.stdout.splitlines() if line.strip().startswith("0.2"))
+    hours, placed, heard, rss = row[0], int(row[1]), row[2], float(row[3])
+    assert placed == 3 and heard == "1/1"  # 12 minutes, a clip every 5, all of them in the note
+    assert 100 < rss < 1000
