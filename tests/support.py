@@ -132,3 +132,13 @@ def encode(samples: np.ndarray, path: Path, codec: str, rate: int = 44_100) -> P
         for packet in stream.encode(None):
             out.mux(packet)
     return path
+
+
+#: Words of en_live.wav's spoken commands: they become structure ("period" a "."), not text.
+COMMAND_WORDS = {"heading", "period", "comma", "end", "note"}
+
+
+def spoken_text(words: list[str]) -> list[str]:
+    """The committed words that must be in a note's text as words (commands become structure)."""
+    plain = [w.strip(".,?!").casefold() for w in words]
+    return [w for w in plain if w and w not in COMMAND_WORDS]
