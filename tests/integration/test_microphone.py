@@ -14,6 +14,7 @@ import json
 import sys
 import threading
 import types
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -88,13 +89,25 @@ def test_live_dictation_from_the_microphone(tmp_path):
 
 
 @pytest.mark.model
-def test_the_microphone_hears_exactly_what_the_file_holds(tmp_path):
-    """Same samples, same blocks: the real capture path commits what --input commits."""
+def test_the_microphone_hears_what_the_file_holds(tmp_path):
+    """Same samples, same blocks: the real capture path gives the note --input gives. (Word for
+    word only while the machine keeps up: a loaded machine paces its live updates, which can
+    settle a word or two differently; docs/benchmarks.md "Keeping up on a slower CPU".)"""
     mic = run_cli("listen", "-l", "en", env=alsa_home(tmp_path, DATA / "en_live.wav"), timeout=600)
     file = run_cli("listen", "-l", "en", "--input", str(DATA / "en_live.wav"), timeout=600)
-    def commits(stdout):
-        return [e["text"] for e in map(json.loads, stdout.splitlines()) if e["type"] == "commit"]
-    assert commits(mic.stdout) == commits(file.stdout) != []
+
+    def note(stdout):  # noqa: ANN001, ANN202
+        return [e for e in map(json.loads, stdout.splitlines()) if e["type"] == "note"][0]["note"]
+
+    def words(stdout):  # noqa: ANN001, ANN202
+        return [w["text"].strip(".,").casefold() for e in map(json.loads, stdout.splitlines())
+                if e["type"] == "commit" for w in e["words"]]
+
+    heard, held = words(mic.stdout), words(file.stdout)
+    assert held and heard
+    assert [s["key"] for s in note(mic.stdout)["sections"]] == [s["key"] for s in note(file.stdout)["sections"]]
+    common = sum((Counter(heard) & Counter(held)).values())
+    assert common >= 0.85 * len(held) and abs(len(heard) - len(held)) <= 0.15 * len(held)
 
 
 def test_an_unknown_device_names_the_ones_there_are(tmp_path):
