@@ -82,6 +82,8 @@ class Replay:
     """The outcome of replaying audio through a streamer on a simulated clock."""
 
     words: list = field(default_factory=list)          # committed Words
+    #: the Commit events in order: `end_of_utterance` says where the note builder's utterances end
+    commits: list = field(default_factory=list)
     commit_latency: list[float] = field(default_factory=list)
     #: per utterance: from the detected speech onset to the first words shown
     first_partial_latency: list[float] = field(default_factory=list)
@@ -145,6 +147,7 @@ def replay(samples: np.ndarray, make_streamer, block: float = 0.1) -> Replay:
                 out.first_partial_latency.append(at - waiting_onset[0])
                 waiting_onset[0] = None
             if isinstance(event, Commit):
+                out.commits.append(event)
                 for word in event.words:
                     out.words.append(word)
                     out.commit_latency.append(at - word.end)
