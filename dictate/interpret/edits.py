@@ -73,8 +73,24 @@ class ReplaceText:
 
 
 @dataclass(frozen=True)
+class UnknownHeading:
+    """A heading command was heard but its name matched no heading: the nurse should look here again.
+
+    It marks the place (the words said go on as text, as before) and changes no text.
+    `heard` is the words taken for the heading's name: transcript text, for the note and
+    stdout only, never for a log. `candidates` are the closest section keys, best first
+    (none when nothing is close); `at` is when the command was said.
+    """
+
+    heard: str
+    candidates: tuple[str, ...]
+    at: float
+
+
+@dataclass(frozen=True)
 class EndNote:
     """The note is finished ("afslut notat"); what follows is not part of it."""
 
 
-Edit = Union[AddWord, AddMark, GoToSection, InsertAutoText, NextField, PreviousField, Undo, ReplaceText, EndNote]
+Edit = Union[AddWord, AddMark, GoToSection, InsertAutoText, NextField, PreviousField, Undo, ReplaceText, EndNote,
+             UnknownHeading]

@@ -45,6 +45,7 @@ from dictate.interpret.edits import (
     NextField,
     PreviousField,
     Undo,
+    UnknownHeading,
 )
 from dictate.interpret.numbers import find_numbers
 from dictate.words import Utterance, Word
@@ -60,6 +61,12 @@ LOOSE_KEYWORD_THRESHOLD = 60.0
 LOOSE_HEADING_THRESHOLD = 88.0
 #: Longest heading name, in words, that is tried after the command word.
 MAX_HEADING_WORDS = 6
+#: A heading command whose name matches none offers the closest headings scoring at
+#: least this much, at most CANDIDATES of them. Unrelated words score about 30-56
+#: against the FSIII and SOAP names ("kaffemaskine": 50, "subjective" in FSIII: 46);
+#: near misses 60 and up ("hjerte" -> smerte 67, "plan" -> pain 75, "objection" -> objective 78).
+CANDIDATE_THRESHOLD = 60.0
+CANDIDATES = 3
 #: An auto-text trigger must score this much, and beat the best trigger of any
 #: other auto-text by MARGIN; otherwise the candidates are offered as a choice.
 AUTOTEXT_THRESHOLD = 78.0
@@ -109,7 +116,7 @@ class _Token:
 
 @dataclass(frozen=True)
 class Notice:
-    """Something the person should know, without any transcript text in it.
+    """Something the person should know. `message` holds no transcript text: it is logged.
 
     `choices` holds auto-text ids when a trigger was a near tie between them.
     """
@@ -119,6 +126,11 @@ class Notice:
     choices: tuple[str, ...] = ()
     #: stable id for views that say it in the user's language ("autotext_choice", ...)
     code: str = ""
+    #: "heading_unknown": the words taken for the heading's name. Transcript text: for the
+    #: screen, stdout and the note only, never for a log
+    heard: str = ""
+    #: "heading_unknown": the closest headings as (section key, heading), best first
+    candidates: tuple[tuple[str, str], ...] = ()
 
 
 def _tokens(utterance: Utterance) -> list[_Token]:
@@ -314,7 +326,9 @@ class Interpreter:
             if sentence_start or _pause_before(tokens, i):
                 # After a pause inside a sentence a heading must match; no notice if it does not.
                 heading = self._match_heading(tokens, i, quiet=not sentence_start)
-                if heading is not None:
+                if isinstance(heading, UnknownHeading):
+                    edits.append(heading)  # marks the place; the words said stay text after it
+                elif heading is not None:
                     key, i = heading
                     _close_before(GoToSection(key), edits)
                     edits.append(GoToSection(key))
@@ -394,7 +408,13 @@ class Interpreter:
                     best = (score, i + n)
         return best
 
-    def _match_heading(self, tokens: list[_Token], i: int, quiet: bool = False) -> tuple[str, int] | None:
+    def _match_heading(self, tokens: list[_Token], i: int,
+                       quiet: bool = False) -> tuple[str, int] | UnknownHeading | None:
+        """(section key, index after the heading's name) for a heading command at i.
+
+        A clear heading command whose name matches no heading gives an UnknownHeading
+        (and a notice) with the closest headings; anything else that is not one, None.
+        """
         keyword = self._match_keyword(tokens, i)
         if keyword is None:
             return None
@@ -425,10 +445,44 @@ class Interpreter:
                 return None  # a sentence that merely starts like a command: text
         if best is None:
             if notify:
-                self._notice(tokens[i].word.start, "heading_unknown",
-                             f"a heading command that matches no heading in layout '{self.layout.id}'")
+                return self._unknown_heading(tokens, i, after_keyword)
             return None
         return best[2], after_keyword + best[1]
 
-    def _notice(self, at: float, code: str, message: str, choices: tuple[str, ...] = ()) -> None:
-        self.notices.append(Notice(at=at, message=message, choices=choices, code=code))
+    def _unknown_heading(self, tokens: list[_Token], i: int, after_keyword: int) -> UnknownHeading:
+        """The notice and the mark for a heading command whose name matched no heading.
+
+        Every heading is scored against the words after the command (one to
+        MAX_HEADING_WORDS of them, within the sentence); the best few above
+        CANDIDATE_THRESHOLD are offered. `heard` is the words the best one was matched
+        with, or without a candidate the words up to the end of the sentence.
+        """
+        scores: dict[str, tuple[float, int]] = {}  # section key -> (best score, words)
+        window: list[_Token] = []
+        for n in range(1, MAX_HEADING_WORDS + 1):
+            window = tokens[after_keyword:after_keyword + n]
+            if len(window) < n:
+                break
+            spoken = " ".join(t.norm for t in window)
+            for name, key in self._names:
+                score = fuzz.ratio(spoken, name)
+                if score >= CANDIDATE_THRESHOLD and (score, n) > scores.get(key, (0.0, 0)):
+                    scores[key] = (score, n)
+            if window[-1].ends_sentence:
+                break
+        ranked = sorted(scores, key=lambda key: scores[key], reverse=True)[:CANDIDATES]
+        if ranked:
+            window = tokens[after_keyword:after_keyword + scores[ranked[0]][1]]
+        heard = " ".join(t.core for t in window if t.core)
+        names = tuple((key, self.layout.section(key).heading(self.language)) for key in ranked)
+        at = tokens[i].word.start
+        closest = ", ".join(name for _, name in names) or "none"
+        self._notice(at, "heading_unknown",
+                     f"a heading command that matches no heading in layout '{self.layout.id}' "
+                     f"(closest: {closest})", heard=heard, candidates=names)
+        return UnknownHeading(heard=heard, candidates=tuple(ranked), at=at)
+
+    def _notice(self, at: float, code: str, message: str, choices: tuple[str, ...] = (), *, heard: str = "",
+                candidates: tuple[tuple[str, str], ...] = ()) -> None:
+        self.notices.append(Notice(at=at, message=message, choices=choices, code=code, heard=heard,
+                                   candidates=candidates))

@@ -39,6 +39,7 @@ from dictate.interpret.edits import (
     PreviousField,
     ReplaceText,
     Undo,
+    UnknownHeading,
 )
 from dictate.interpret.interpreter import Interpreter
 from dictate.notes.note import Note
@@ -75,6 +76,8 @@ def edit_to_dict(edit: Edit) -> dict[str, Any]:
         return {"t": "autotext", "id": edit.autotext.id, "version": edit.autotext.version, "section": edit.section}
     if isinstance(edit, ReplaceText):
         return {"t": "replace", "section": edit.section, "text": edit.text}
+    if isinstance(edit, UnknownHeading):
+        return {"t": "heading_unknown", "heard": edit.heard, "candidates": list(edit.candidates), "at": edit.at}
     for name, kind in _SIMPLE.items():
         if isinstance(edit, kind):
             return {"t": name}
@@ -98,6 +101,8 @@ def edit_from_dict(data: Mapping[str, Any], autotexts: Mapping[str, AutoText]) -
         return InsertAutoText(autotext, data["section"])
     if kind == "replace":
         return ReplaceText(data["section"], data["text"])
+    if kind == "heading_unknown":
+        return UnknownHeading(data["heard"], tuple(data["candidates"]), float(data["at"]))
     return _SIMPLE[kind]()
 
 

@@ -32,6 +32,7 @@ from dictate.interpret.edits import (
     PreviousField,
     ReplaceText,
     Undo,
+    UnknownHeading,
 )
 from dictate.words import Word
 
@@ -204,6 +205,8 @@ class Section:
     heading: str
     code: str | None
     tokens: list[Token] = field(default_factory=list)
+    #: heading commands said here that matched no heading, each after this many tokens
+    unknown_headings: list[tuple[int, UnknownHeading]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -328,6 +331,9 @@ class Note:
         elif isinstance(edit, EndNote):
             self._leave_field()
             self.finished = True
+        elif isinstance(edit, UnknownHeading):
+            section = self.sections[self.active[0] if self.active is not None else self.current]
+            section.unknown_headings.append((len(section.tokens), edit))
         else:  # pragma: no cover - the Edit union is closed
             raise TypeError(f"unknown edit {edit!r}")
 

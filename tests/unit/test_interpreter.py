@@ -14,7 +14,7 @@ from support import utt
 from dictate.catalog.commands import load_commands
 from dictate.catalog.layouts import load_layout
 from dictate.catalog.loader import load_catalog
-from dictate.interpret.edits import AddMark, AddWord, GoToSection
+from dictate.interpret.edits import AddMark, AddWord, GoToSection, UnknownHeading
 from dictate.interpret.interpreter import Interpreter
 from dictate.notes.pipeline import NoteSettings, build_note
 from dictate.words import Utterance, Word
@@ -105,6 +105,45 @@ def test_unknown_heading_stays_text_and_gives_a_notice_without_the_words():
     assert sections(note) == [("general", "Overskrift kaffemaskine.")]
     assert len(notices) == 1
     assert "kaffemaskine" not in notices[0].message  # no transcript text in messages
+    # Nothing is remotely close: the notice says so, with no candidates.
+    assert (notices[0].code, notices[0].heard, notices[0].candidates) == ("heading_unknown", "kaffemaskine", ())
+
+
+@pytest.mark.parametrize("spoken, language, layout, heard, candidates", [
+    ("Overskrift væskning. Hun drak lidt.", "da", "fsiii", "væskning",
+     (("I3", "Ernæring"), ("I7", "Respiration og cirkulation"))),
+    ("Overskrift bevægelighed.", "da", "fsiii", "bevægelighed", (("I2", "Bevægeapparat"),)),
+    ("Heading objection. Her blood pressure was measured.", "en", "soap", "objection",
+     (("O", "Objective"), ("S", "Subjective"))),
+])
+def test_an_unknown_heading_offers_the_closest_headings_below_the_threshold(spoken, language, layout, heard,
+                                                                           candidates):
+    settings = NoteSettings(layout=load_layout(layout), commands=load_commands(language), language=language)
+    interpreter = settings.interpreter()
+    edits = interpreter.feed(utt(spoken))
+    [notice] = interpreter.notices
+    assert (notice.code, notice.heard, notice.candidates) == ("heading_unknown", heard, candidates)
+    assert heard not in notice.message  # the message is logged: heading names only
+    assert all(name in notice.message for _, name in candidates)
+    # The same in the edits, so that it reaches the note (and its draft): a mark before the words said.
+    assert edits[0] == UnknownHeading(heard=heard, candidates=tuple(key for key, _ in candidates), at=0.0)
+    assert not any(isinstance(e, GoToSection) for e in edits)
+    assert isinstance(edits[1], AddWord) and edits[1].text == spoken.split()[0]
+
+
+def test_an_unknown_heading_is_marked_in_the_section_where_it_was_said():
+    note, _ = note_for("Overskrift smerter. Ondt i knæet.", "Overskrift væskning. Drak lidt.", "Slet det.",
+                       "Overskrift væskning. Drak en kop te.")
+    pain = note.sections["I9"]
+    [(position, mark)] = pain.unknown_headings  # undo took the first one back, with its words
+    assert position == len(utt("Ondt i knæet.").words) and mark.heard == "væskning" and mark.at == 0.0
+    assert pain.text == "Ondt i knæet. Overskrift væskning. Drak en kop te."
+    assert not any(s.unknown_headings for s in note.sections.values() if s is not pain)
+
+
+def test_a_heading_word_after_a_pause_inside_a_sentence_is_not_marked():
+    note, notices = paused_note("Hun skrev | overskrift kaffe på tavlen")
+    assert notices == [] and not any(s.unknown_headings for s in note.sections.values())
 
 
 def test_sections_print_in_layout_order_and_collect_text_when_revisited():
