@@ -2,7 +2,8 @@
 
 The errors that hurt patients are a dropped or invented negation, a wrong
 number or dose, and a word the recogniser was unsure of; an auto-text field
-left empty is the other thing to check. `review_items` is the one list behind
+left empty and a spoken heading that matched none (its words may sit under the
+wrong heading) are the other things to check. `review_items` is the one list behind
 the app's colours and every output format's review flags. Pure.
 """
 
@@ -13,13 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from dictate.interpret.edits import UnknownHeading
 from dictate.notes.note import Note, Section, Token
 
 #: Bumped when a field is removed or changes meaning; adding fields keeps it.
 SCHEMA_VERSION = 1
 
 #: What a review item can be about, in the order they are explained in the README.
-REVIEW_KINDS = ("negation", "number", "uncertain", "unfilled_field")
+REVIEW_KINDS = ("negation", "number", "uncertain", "unfilled_field", "heading_unknown")
 
 
 #: Below this recogniser probability a word is marked as uncertain, per (model, language):
@@ -80,37 +82,46 @@ class ReviewItem:
     #: the section's key and its heading as written in the note
     section: str
     heading: str
-    #: the word as written in the note (trailing punctuation dropped), or an unfilled field's label
+    #: the word as written in the note (trailing punctuation dropped), an unfilled field's label,
+    #: or the words heard as an unknown heading's name
     text: str
-    #: seconds into the recording, for dictated words
+    #: seconds into the recording, for dictated words and unknown headings
     start: float | None = None
     #: the auto-text and the field's name, for unfilled fields
     autotext: str | None = None
     field: str | None = None
+    #: the closest headings as (section key, heading as in the note), best first, for an unknown heading
+    candidates: tuple[tuple[str, str], ...] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """The item with only the keys that apply (`start` for words, `autotext`/`field` for fields)."""
+        """The item with only the keys that apply (`start` for words, `autotext`/`field` for fields,
+        `start` and `candidates` for unknown headings)."""
         data: dict[str, Any] = {"kind": self.kind, "text": self.text, "section": self.section,
                                 "heading": self.heading}
         if self.start is not None:
             data["start"] = round(self.start, 3)
         if self.field is not None:
             data["autotext"], data["field"] = self.autotext, self.field
+        if self.candidates is not None:
+            data["candidates"] = [{"key": key, "heading": heading} for key, heading in self.candidates]
         return data
 
 
 def review_items(note: Note) -> list[ReviewItem]:
-    """Everything the nurse should look at again, in note order: flagged words and unfilled fields.
+    """Everything the nurse should look at again, in note order: flagged words, unfilled fields and
+    heading commands that matched no heading (where they were said).
 
     The one definition behind every format's review flags (text trailer, Markdown
     front matter, JSON `needs_review` and counts, FHIR status and extensions).
     """
     threshold = note_threshold(note)
+    headings = {key: section.heading for key, section in note.sections.items()}
     return [item for section in note.sections.values()
-            for item in _section_review(section, note.language, threshold)]
+            for item in _section_review(section, note.language, threshold, headings)]
 
 
-def _section_review(section: Section, language: str, threshold: float) -> Iterator[ReviewItem]:
+def _section_review(section: Section, language: str, threshold: float,
+                    headings: dict[str, str]) -> Iterator[ReviewItem]:
     def word(token: Token) -> Iterator[ReviewItem]:
         reason = token_reason(token, language, threshold)
         if reason:
@@ -118,7 +129,15 @@ def _section_review(section: Section, language: str, threshold: float) -> Iterat
                              text=token.text.rstrip(".,;:!?") or token.text,
                              start=token.word.start if token.word else None)
 
-    for token in section.tokens:
+    def unknown_heading(mark: UnknownHeading) -> ReviewItem:
+        return ReviewItem(kind="heading_unknown", section=section.key, heading=section.heading, text=mark.heard,
+                          start=mark.at,
+                          candidates=tuple((key, headings[key]) for key in mark.candidates if key in headings))
+
+    marks = sorted(section.unknown_headings, key=lambda item: item[0])
+    for index, token in enumerate(section.tokens):
+        while marks and marks[0][0] <= index:
+            yield unknown_heading(marks.pop(0)[1])
         if token.kind == "word":
             yield from word(token)
         elif token.slot is not None:
@@ -133,6 +152,8 @@ def _section_review(section: Section, language: str, threshold: float) -> Iterat
             if not token.slot.filled:
                 yield ReviewItem(kind="unfilled_field", section=section.key, heading=section.heading,
                                  text=token.slot.label, autotext=token.slot.autotext, field=token.slot.name)
+    for _, mark in marks:  # said at the end of the section (or its text was retyped since)
+        yield unknown_heading(mark)
 
 
 def token_reason(token: Token, language: str, threshold: float = DEFAULT_CONFIDENCE_THRESHOLD) -> str | None:

@@ -15,7 +15,8 @@ What the integrator gets:
   has the tag `urn:dictate:review#needs-review` in `meta.tag`, and each section
   with something to review has the extension `urn:dictate:needs-review`
   (valueBoolean true) and one complex extension `urn:dictate:review-item` per
-  item (`kind`, `text`, and `start` or `autotext`/`field`). The narrative is the
+  item (`kind`, `text`, and `start` or `autotext`/`field`; an unknown heading also has
+  one `candidate` per closest heading). The narrative is the
   note's text exactly, with no marks in it.
 - Subject and author are the references given (`--subject Patient/123`), or a
   placeholder Reference carrying the data-absent-reason extension ("unknown")
@@ -196,4 +197,6 @@ def _review_extension(item: ReviewItem) -> dict[str, Any]:
         parts.append({"url": "start", "valueDecimal": round(item.start, 3)})
     if item.field is not None:
         parts += [{"url": "autotext", "valueString": item.autotext}, {"url": "field", "valueString": item.field}]
+    for _, heading in item.candidates or ():
+        parts.append({"url": "candidate", "valueString": heading})
     return {"url": REVIEW_ITEM_URL, "extension": parts}

@@ -27,9 +27,11 @@ TRAILER_SEPARATOR = "-- "
 #: Words of the trailer's review lines, per note language: the key, "in", and one label per kind.
 _REVIEW_WORDS = {
     "da": {"key": "gennemse", "in": "i", "negation": "nægtelse", "number": "tal", "uncertain": "usikkert ord",
-           "unfilled_field": "tomt felt"},
+           "unfilled_field": "tomt felt", "heading_unknown": "overskrift ikke genkendt",
+           "candidates": "forslag", "no_candidates": "intet forslag"},
     "en": {"key": "review", "in": "in", "negation": "negation", "number": "number", "uncertain": "uncertain word",
-           "unfilled_field": "empty field"},
+           "unfilled_field": "empty field", "heading_unknown": "heading not recognised",
+           "candidates": "suggestions", "no_candidates": "no suggestion"},
 }
 
 
@@ -37,11 +39,17 @@ def review_line(item: ReviewItem, language: str) -> str:
     """One review line of the text trailer, e.g. `gennemse: "ikke" (nægtelse) i Ernæring`.
 
     The key and labels are fixed per language; the word is a JSON string, so it
-    can be read back exactly (`review: empty field [size] in Skin` for a field).
+    can be read back exactly (`review: empty field [size] in Skin` for a field; for a heading
+    that matched none, the words heard and the closest headings: `gennemse: "væskning"
+    (overskrift ikke genkendt; forslag: Ernæring, Respiration og cirkulation) i Generelt`).
     """
     words = _REVIEW_WORDS.get(language, _REVIEW_WORDS["da"])
     if item.kind == "unfilled_field":
         what = f"{words['unfilled_field']} [{item.text}]"
+    elif item.kind == "heading_unknown":
+        names = ", ".join(heading for _, heading in item.candidates or ())
+        offer = f"{words['candidates']}: {names}" if names else words["no_candidates"]
+        what = f"{json.dumps(item.text, ensure_ascii=False)} ({words['heading_unknown']}; {offer})"
     else:
         what = f"{json.dumps(item.text, ensure_ascii=False)} ({words[item.kind]})"
     return f"{words['key']}: {what} {words['in']} {item.heading}"
@@ -180,7 +188,8 @@ def review_summary(note: Note) -> dict[str, int]:
 
 
 def metadata(note: Note) -> dict[str, Any]:
-    """What shaped the note: templates used, fields left unfilled, words the vocabulary corrected."""
+    """What shaped the note: templates used, fields left unfilled, heading commands that matched no
+    heading, words the vocabulary corrected."""
     return {
         "templates": {
             "layout": {"id": note.layout.id, "version": note.layout.version},
@@ -192,6 +201,11 @@ def metadata(note: Note) -> dict[str, Any]:
             for section, slot in note.unfilled_fields()
         ],
         "review": review_summary(note),
+        "unknown_headings": [
+            {"section": item.section, "heard": item.text, "start": round(item.start or 0.0, 3),
+             "candidates": item.as_dict()["candidates"]}
+            for item in review_items(note) if item.kind == "heading_unknown"
+        ],
         "corrections": [
             {"heard": c.heard, "written": c.written, "score": c.score, "section": c.section,
              "start": round(c.start, 3)}

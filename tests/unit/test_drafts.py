@@ -184,3 +184,27 @@ def test_end_note_with_every_field_filled_ends_at_once():
     builder, _ = drafted_builder(SETTINGS, None, source="visit.wav", confirm_end=True)
     builder.handle([commit("Borgeren sov godt.", 0.0), commit("Afslut notat.", 5.0)])
     assert builder.ended and builder.new_notices() == []
+
+
+def test_an_unknown_heading_is_journalled_and_comes_back_after_a_crash(tmp_path):
+    """The review mark of a heading that matched none is an edit like any other: in the draft,
+    replayed on restore, and made again for words a crash cut off before they were interpreted."""
+    from dictate.notes.review import review_items
+    from dictate.runtime.journal import drafted_builder
+
+    store = DraftStore(tmp_path / "drafts")
+    builder, draft = drafted_builder(SETTINGS, store, source="visit.wav")
+    builder.handle([commit("Borgeren sov godt.", 0.0), commit("Overskrift væskning. Drak lidt.", 10.0)])
+    builder.handle([partial_commit("Overskrift kaffemaskine", 20.0)])  # ... and then the power went
+    draft.close()
+    records = [json.loads(line) for line in draft.path.read_text(encoding="utf-8").splitlines()]
+    [mark] = [e for r in records if r["type"] == "edits" for e in r["edits"] if e["t"] == "heading_unknown"]
+    assert mark == {"t": "heading_unknown", "heard": "væskning", "candidates": ["I3", "I7"], "at": 10.0}
+
+    again = restore_note(draft.path, CATALOG.layouts, CATALOG.autotexts, interpreter=SETTINGS.interpreter())
+    unknown = [(i.text, i.start, i.candidates) for i in review_items(again) if i.kind == "heading_unknown"]
+    assert unknown == [("væskning", 10.0, (("I3", "Ernæring"), ("I7", "Respiration og cirkulation"))),
+                       ("kaffemaskine", 20.0, ())]
+    builder.on_apply = None  # the journal is closed: the live note, had it gone on, has the same review list
+    builder.flush()
+    assert review_items(again) == review_items(builder.note)

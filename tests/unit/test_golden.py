@@ -92,7 +92,7 @@ def event_stream(note: Note, notices) -> str:  # noqa: ANN001
                                                 emitted_at=said.words[-1].end + 0.5)))
         for notice in notices:
             if notice.at == said.words[0].start:
-                lines.append(events.notice(notice.message, said.words[-1].end + 0.6, notice.choices))
+                lines.append(events.notice(notice, said.words[-1].end + 0.6))
     lines += [events.final_note(note), events.session_end("end_of_stream", 0)]
     return "".join(lines)
 
@@ -139,7 +139,8 @@ def test_the_golden_notes_have_what_they_are_meant_to_show():
     for language in ("da", "en"):
         data = json.loads(OUTPUTS[f"note_{language}.json"])
         assert [s["key"] for s in data["sections"]] == ["general", "I3", "I4", "I9"]
-        assert data["metadata"]["review"] == {"negation": 1, "number": 1, "uncertain": 1, "unfilled_field": 1}
+        assert data["metadata"]["review"] == {"negation": 1, "number": 1, "uncertain": 1, "unfilled_field": 1,
+                                              "heading_unknown": 0}
         skin = data["sections"][2]
         assert [f["how"] for f in skin["fields"]] == ["choice", None, "default"]
         assert "\n" in data["sections"][1]["text"] and "\n\n" in data["sections"][3]["text"]

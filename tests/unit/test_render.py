@@ -143,7 +143,8 @@ def test_review_flags_in_json():
     assert flags["ikke"] == "negation" and flags["140/90"] == "number" and flags["Borgeren"] is None
     assert [w["needs_review"] for w in sleep["words"]] == ["uncertain", "uncertain"]
     assert general["needs_review"] and sleep["needs_review"] and data["needs_review"]
-    assert data["metadata"]["review"] == {"negation": 1, "number": 1, "uncertain": 2, "unfilled_field": 0}
+    assert data["metadata"]["review"] == {"negation": 1, "number": 1, "uncertain": 2, "unfilled_field": 0,
+                                          "heading_unknown": 0}
     clean, _ = build_note([utt("Borgeren sov godt.")], settings)
     assert to_dict(clean)["needs_review"] is False and to_dict(clean)["sections"][0]["needs_review"] is False
 
@@ -166,7 +167,8 @@ def test_review_items_are_the_one_list_behind_every_format():
         ("unfilled_field", "I4", "fund"), ("number", "I10", "6"), ("uncertain", "I10", "Uroligt")]
     assert items[1].field == "fugt" and items[1].autotext == "hudobservation" and items[1].start is None
     assert items[0].start == 1.0
-    assert review_summary(note) == {"negation": 1, "number": 1, "uncertain": 1, "unfilled_field": 2}
+    assert review_summary(note) == {"negation": 1, "number": 1, "uncertain": 1, "unfilled_field": 2,
+                                    "heading_unknown": 0}
     _, trailer = body_and_trailer(to_text(note))
     assert trailer[2:] == ['gennemse: "ikke" (nægtelse) i Generelt',
                            "gennemse: tomt felt [tør eller fugtig] i Hud og slimhinder",
@@ -233,3 +235,70 @@ def test_a_field_snapped_to_a_choice_is_reviewed_as_the_choice_the_note_shows():
     assert (slot.value, slot.how) == ("gul og belagt", "choice")
     items = [i for i in review_items(note) if i.kind != "unfilled_field"]
     assert [(i.kind, i.text) for i in items] == [("uncertain", "gul og belagt")]
+
+
+def heard_with_unknown_headings():
+    """Danish FSIII: a heading said that matched none but came close to two, one that came
+    close to nothing, around flagged words; all of it in the general section."""
+    def utt(text, start):
+        return Utterance(tuple(Word(w, start + i * 0.5, start + i * 0.5 + 0.4, 0.95)
+                               for i, w in enumerate(text.split())))
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
+    note, _ = build_note([utt("Borgeren har ikke spist.", 0.0), utt("Overskrift væskning. Drak 2 glas.", 5.0),
+                          utt("Overskrift kaffemaskine.", 10.0), utt("Overskrift søvn. Sov godt.", 15.0)], settings)
+    return note
+
+
+def test_an_unknown_heading_is_in_every_formats_review_list_where_it_was_said():
+    from dictate.output.fhir import to_bundle
+
+    note = heard_with_unknown_headings()
+    candidates = [{"key": "I3", "heading": "Ernæring"}, {"key": "I7", "heading": "Respiration og cirkulation"}]
+    items = review_items(note)
+    # In note order: after "ikke", before the "2" said after it.
+    assert [(i.kind, i.section, i.text) for i in items] == [
+        ("negation", "general", "ikke"), ("heading_unknown", "general", "væskning"), ("number", "general", "2"),
+        ("heading_unknown", "general", "kaffemaskine")]
+    assert items[1].as_dict() == {"kind": "heading_unknown", "text": "væskning", "section": "general",
+                                  "heading": "Generelt", "start": 5.0, "candidates": candidates}
+    assert items[3].as_dict()["candidates"] == []
+    # text: the trailer, in the note's words.
+    _, trailer = body_and_trailer(to_text(note))
+    assert trailer[2:] == ['gennemse: "ikke" (nægtelse) i Generelt',
+                           'gennemse: "væskning" (overskrift ikke genkendt; forslag: Ernæring, '
+                           'Respiration og cirkulation) i Generelt',
+                           'gennemse: "2" (tal) i Generelt',
+                           'gennemse: "kaffemaskine" (overskrift ikke genkendt; intet forslag) i Generelt']
+    # markdown: the front matter's review list.
+    meta, body = front_matter(to_markdown(note))
+    assert meta["review"][1] == items[1].as_dict() and meta["review"][3]["kind"] == "heading_unknown"
+    assert "væskning" in body  # the words said stay in the note, under the heading they were said in
+    # json: the counts, the list with the section and the time, and the section flagged.
+    data = to_dict(note)
+    assert data["metadata"]["review"]["heading_unknown"] == 2
+    assert data["metadata"]["unknown_headings"] == [
+        {"section": "general", "heard": "væskning", "start": 5.0, "candidates": candidates},
+        {"section": "general", "heard": "kaffemaskine", "start": 10.0, "candidates": []}]
+    assert data["sections"][0]["needs_review"] and not data["sections"][1]["needs_review"]
+    # fhir: review-item extensions on the general section, one candidate each.
+    bundle = to_bundle(note)
+    general = bundle["entry"][0]["resource"]["section"][0]
+    unknown = [e["extension"] for e in general["extension"][1:]
+               if {"url": "kind", "valueCode": "heading_unknown"} in e["extension"]]
+    assert unknown[0] == [{"url": "kind", "valueCode": "heading_unknown"}, {"url": "text", "valueString": "væskning"},
+                          {"url": "start", "valueDecimal": 5.0},
+                          {"url": "candidate", "valueString": "Ernæring"},
+                          {"url": "candidate", "valueString": "Respiration og cirkulation"}]
+    assert len(unknown) == 2 and not any(e["url"] == "candidate" for e in unknown[1])
+    from fhir.resources.bundle import Bundle
+
+    Bundle.parse_obj(bundle)
+
+
+def test_an_unknown_heading_alone_makes_the_note_need_review_in_english_too():
+    settings = NoteSettings(layout=load_layout("soap"), commands=load_commands("en"), language="en")
+    note, _ = build_note([Utterance((Word("Heading", 0, 0.3, 0.9), Word("objection.", 0.4, 0.7, 0.9),
+                                     Word("Stable.", 1.0, 1.3, 0.9)))], settings)
+    assert to_text(note).endswith('\n-- \nschema_version: 1\nneeds_review: true\nreview: "objection" '
+                                  '(heading not recognised; suggestions: Objective, Subjective) in General\n')
+    assert render_note(note, "fhir").count('"status": "preliminary"') == 1

@@ -19,3 +19,29 @@ def test_the_uncertain_threshold_is_the_models_and_the_languages():
     word = base_da + 0.05
     assert review_reason("borgeren", word, "da", base_da) is None
     assert review_reason("borgeren", word, "da", DEFAULT_CONFIDENCE_THRESHOLD) == "uncertain"
+
+
+def test_a_heading_that_matched_none_is_to_review_until_its_utterance_is_undone():
+    from dictate.catalog.commands import load_commands
+    from dictate.catalog.layouts import load_layout
+    from dictate.interpret.edits import ReplaceText, Undo
+    from dictate.notes.pipeline import NoteSettings, build_note
+    from dictate.notes.review import REVIEW_KINDS, review_items
+    from dictate.words import Utterance, Word
+
+    def utt(text: str, start: float) -> Utterance:
+        return Utterance(tuple(Word(w, start + i * 0.5, start + i * 0.5 + 0.4, 0.95)
+                               for i, w in enumerate(text.split())))
+
+    assert "heading_unknown" in REVIEW_KINDS
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
+    note, _ = build_note([utt("Borgeren sov godt.", 0.0), utt("Overskrift bevægelighed. Går med rollator.", 4.0)],
+                         settings)
+    [item] = review_items(note)
+    assert (item.kind, item.section, item.heading, item.text, item.start, item.candidates) == (
+        "heading_unknown", "general", "Generelt", "bevægelighed", 4.0, (("I2", "Bevægeapparat"),))
+    note.apply(ReplaceText("general", "Borgeren sov godt."))  # F4: the nurse took the words out ...
+    assert [i.kind for i in review_items(note)] == ["heading_unknown"]  # ... the place is still to look at
+    note.apply(Undo())
+    note.apply(Undo())  # "slet det" takes the utterance back, and its mark with it
+    assert review_items(note) == [] and note.sections["general"].text == "Borgeren sov godt."
