@@ -480,7 +480,7 @@ def _transcript_events(result, name: str) -> str:  # noqa: ANN001 - pipeline.Res
     timed = [(u.words[0].start, events.stream_event(Commit(words=u.words, end_of_utterance=True,
                                                          emitted_at=u.words[-1].end)))
              for u in result.utterances]
-    timed += [(n.at, events.notice(n.message, n.at, n.choices)) for n in result.notices]
+    timed += [(n.at, events.notice(n)) for n in result.notices]
     timed.sort(key=lambda item: item[0])  # stable: a notice comes after the commit that caused it
     return "".join([events.session_start(result.note, {"kind": "file", "path": name}),
                     *(line for _, line in timed),
@@ -545,7 +545,7 @@ def _listen(args: argparse.Namespace) -> int:
 
     def report(item) -> None:  # noqa: ANN001 - headless.Report
         if isinstance(item, Notice):
-            emit(events.notice(item.message, item.at, item.choices, wall=session.wall_time))
+            emit(events.notice(item, wall=session.wall_time))
         elif isinstance(item, SourceStatus):
             emit(events.status(item, session.stream_time, wall=session.wall_time))
         else:

@@ -316,7 +316,7 @@ def run(args: argparse.Namespace, drafts_dir: Path) -> int:
         elif hasattr(item, "words"):
             sink.write(events.stream_event(item))
         elif hasattr(item, "at"):
-            sink.write(events.notice(item.message, item.at, item.choices))
+            sink.write(events.notice(item))
 
     def say(kind: str, phrase: str) -> None:
         """A command spoken in a pause: handed to the note builder as the streamer would."""
@@ -331,7 +331,7 @@ def run(args: argparse.Namespace, drafts_dir: Path) -> int:
         session.builder.handle([spoken])
         sink.write(events.stream_event(spoken))
         for notice in session.builder.new_notices():
-            sink.write(events.notice(notice.message, notice.at, notice.choices))
+            sink.write(events.notice(notice))
         spent = time.perf_counter() - began
         clock["at"] += spent
         said[kind] += 1

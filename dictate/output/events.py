@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from dictate.audio.sources import SourceStatus
+from dictate.interpret.interpreter import Notice
 from dictate.notes.note import Note
 from dictate.notes.review import SCHEMA_VERSION
 from dictate.output.render import to_dict
@@ -47,11 +48,20 @@ def status(item: SourceStatus, t: float, wall: float | None = None) -> str:
                   "t": round(t, 3), "code": item.code, "message": item.message}, wall)
 
 
-def notice(message: str, at: float, choices: tuple[str, ...] = (), wall: float | None = None) -> str:
-    """`choices`: auto-text ids offered when a trigger was a near tie between them."""
-    data: dict[str, Any] = {"type": "notice", "t": round(at, 3), "message": message}
-    if choices:
-        data["choices"] = list(choices)
+def notice(item: Notice, t: float | None = None, wall: float | None = None) -> str:
+    """A spoken command that could not be carried out: its `code` and `message` (no transcript text),
+    `choices` (auto-text ids, when a trigger was a near tie between them), and for `heading_unknown`
+    the words `heard` (transcript text) and the closest headings as `candidates` (`key`, `heading`).
+
+    `t` is the stream time of the event (default: when the command was said).
+    """
+    data: dict[str, Any] = {"type": "notice", "t": round(item.at if t is None else t, 3), "code": item.code,
+                            "message": item.message}
+    if item.choices:
+        data["choices"] = list(item.choices)
+    if item.code == "heading_unknown":
+        data["heard"] = item.heard
+        data["candidates"] = [{"key": key, "heading": heading} for key, heading in item.candidates]
     return _line(data, wall)
 
 
