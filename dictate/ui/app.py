@@ -295,6 +295,11 @@ class DictateApp(App[list[str]]):
             if notice.code == "end_unfilled":
                 command = (self.settings.commands.end_note or ("",))[0]
                 text = self.strings(key, count=len(notice.choices), command=command)
+            elif notice.code == "heading_unknown":
+                # What was heard and the closest headings, so that F2 is one look away.
+                names = ", ".join(heading for _, heading in notice.candidates)
+                text = (self.strings(key, heard=notice.heard, candidates=names) if names
+                        else self.strings(f"{key}_none", heard=notice.heard))
             else:
                 text = self.strings(key) if self.strings.has(key) else notice.message
             self.notify(text, severity="warning", markup=False, timeout=8)

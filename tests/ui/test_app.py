@@ -19,6 +19,7 @@ from support import ROOT
 from dictate.catalog.loader import load_catalog
 from dictate.errors import AudioError
 from dictate.notes.pipeline import NoteSettings
+from dictate.notes.review import review_items
 from dictate.output.render import RENDERERS
 from dictate.runtime.engine import Engine
 from dictate.speech.fake import FakeWhisper, fake_vad, speak
@@ -576,7 +577,34 @@ def test_a_spoken_heading_is_shown_briefly_and_an_unknown_one_is_said():
 
     run(scenario())
     assert "→ Ernæring" in seen
-    assert any("Ingen overskrift passer" in m for m in seen)
+    assert "Ingen overskrift passer til »kaffemaskine« – tryk F2 for at vælge" in seen
+
+
+@pytest.mark.parametrize("language, said", [
+    ("da", "Ingen overskrift passer til »væskning«. Mente du: Ernæring, Respiration og cirkulation? (F2)"),
+    ("en", "No heading matches “væskning”. Did you mean: Ernæring, Respiration og cirkulation? (F2)"),
+])
+def test_an_unknown_heading_is_said_with_the_words_heard_and_the_closest_headings(language, said):
+    """The headings offered are the note's (Danish FSIII here), in the UI's own words around them."""
+    script = [["Borgeren", "sov", "godt."], ["Overskrift", "væskning."], ["Hun", "drak", "te."]]
+    engine, _ = fake_engine(script=script)
+    app = make_app(options(lambda: engine, language=language))
+    seen: list[str] = []
+    review: list = []
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            seen.extend(n.message for n in app._notifications)
+            # The words stay where they were said, and the note's review list has the place.
+            assert app.note.sections["general"].text == "Borgeren sov godt. Overskrift væskning. Hun drak te."
+            review.extend(i for i in review_items(app.note) if i.kind == "heading_unknown")
+            await pilot.press("ctrl+q")
+
+    run(scenario())
+    assert said in seen
+    [item] = review
+    assert (item.text, [key for key, _ in item.candidates]) == ("væskning", ["I3", "I7"])
 
 
 def test_the_palette_and_ctrl_c_speak_danish_and_offer_no_screenshot():
