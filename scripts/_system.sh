@@ -13,6 +13,7 @@ _why() {
     libportaudio2) echo "PortAudio, the microphone library" ;;
     espeak-ng) echo "the speech synthesiser that makes the test dictations" ;;
     tmux) echo "a terminal for the tests of the app" ;;
+    sox) echo "the audio tool that puts the command test dictations in a room" ;;
     *) echo "needed" ;;
   esac
 }
@@ -59,7 +60,7 @@ _say_missing() {
   done
   echo "Install them, then run this again:" >&2
   echo "  sudo apt-get install $*      (Debian, Ubuntu)" >&2
-  echo "On other systems, install PortAudio, espeak-ng and tmux with the system's package manager." >&2
+  echo "On other systems, install PortAudio, espeak-ng, tmux and sox with the system's package manager." >&2
 }
 
 # ensure_system_packages PACKAGE...: install the missing ones, or say which and exit.

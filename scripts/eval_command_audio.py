@@ -350,9 +350,10 @@ def hear_offline(samples: np.ndarray, recogniser, settings) -> list:  # noqa: AN
 
 def hear_live(samples: np.ndarray, recogniser, settings) -> list:  # noqa: ANN001
     """The utterances the note builder gets from a live replay (commits up to each utterance's end)."""
+    from evallib import replay
+
     from dictate.runtime.session import live_streamer
     from dictate.words import Utterance
-    from evallib import replay
 
     result = replay(samples, lambda wrap: live_streamer(recogniser, settings.language, wrap=wrap))
     utterances, pending = [], []
@@ -507,8 +508,9 @@ def main(argv: list[str]) -> int:
     if args.limit:
         dictations = dictations[:args.limit]
 
-    from dictate.runtime.session import SessionSettings, load_recogniser, prepare
     from evallib import machine
+
+    from dictate.runtime.session import SessionSettings, load_recogniser, prepare
 
     session = prepare(SessionSettings(language="en", layout="fsiii"))
     settings = session.settings

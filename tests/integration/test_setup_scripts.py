@@ -43,15 +43,15 @@ NOT_ROOT = {"id": 'if [ "$1" = -u ]; then echo 1000; else /usr/bin/id "$@"; fi'}
 
 
 def test_scripts_test_names_what_is_missing_and_runs_nothing_when_it_cannot_install(tmp_path):
-    path = fake_path(tmp_path / "bin", without={"tmux", "espeak-ng", "apt-get", "sudo"}, fakes=NOT_ROOT)
+    path = fake_path(tmp_path / "bin", without={"tmux", "espeak-ng", "sox", "apt-get", "sudo"}, fakes=NOT_ROOT)
     venv = tmp_path / "venv"
     proc = subprocess.run(["bash", str(ROOT / "scripts" / "test")], capture_output=True, text=True, timeout=60,
                           env={**os.environ, "PATH": path, "DICTATE_VENV": str(venv)})
     assert proc.returncode == 69, proc.stderr
     lines = proc.stderr.splitlines()
     missing = [line.split()[0] for line in lines if line.startswith("  ") and "(" in line and "apt-get" not in line]
-    assert missing == ["espeak-ng", "tmux"], proc.stderr  # PortAudio is here, so it is not named
-    assert "  sudo apt-get install espeak-ng tmux" in proc.stderr
+    assert missing == ["espeak-ng", "tmux", "sox"], proc.stderr  # PortAudio is here, so it is not named
+    assert "  sudo apt-get install espeak-ng tmux sox" in proc.stderr
     # Stopped at once: no environment made, no test collected.
     assert not venv.exists() and proc.stdout == "" and "pytest" not in proc.stderr
 
