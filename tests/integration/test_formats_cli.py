@@ -111,6 +111,31 @@ def test_listen_prints_the_finished_note_in_any_note_format(fmt, tmp_path):
     assert list(tmp_path.glob("*.jsonl")) == []  # written: the draft is retired
 
 
+@pytest.mark.parametrize("command", [("transcribe",), ("listen", "--input")])
+@pytest.mark.model
+def test_an_unknown_heading_is_a_notice_event_with_its_candidates_and_in_the_notes_review(command, tmp_path):
+    """The SOAP dictation under the FSIII layout: "Heading subjective." etc. name no FSIII heading
+    ("plan" comes close to "pain"). Each is a notice event with the words heard and the closest
+    headings, and in the note's review list; the words heard never reach stderr (the log)."""
+    result = run_cli(*command, str(DATA / "en_soap.wav"), *EN, "--layout", "fsiii", "--format", "jsonl",
+                     env={"DICTATE_DRAFTS_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    notices = [e for e in events if e["type"] == "notice" and e["code"] == "heading_unknown"]
+    assert len(notices) >= 3  # four are said; one may be misheard on some CPU
+    fsiii = {s.key: s.heading("en") for s in load_layout("fsiii").all_sections}
+    for notice in notices:
+        assert notice["heard"] and notice["heard"].casefold() not in notice["message"].casefold()
+        assert notice["heard"].casefold() not in result.stderr.casefold()
+        assert all(fsiii[c["key"]] == c["heading"] for c in notice["candidates"])
+        if notice["heard"].casefold() == "plan":
+            assert notice["candidates"][0] == {"key": "I9", "heading": "Pain and sensory impressions"}
+    note = events[-2]["note"]
+    assert [(h["heard"], h["candidates"]) for h in note["metadata"]["unknown_headings"]] == [
+        (n["heard"], n["candidates"]) for n in notices]
+    assert note["metadata"]["review"]["heading_unknown"] == len(notices) and note["needs_review"]
+
+
 def test_help_shows_the_app_its_options_keys_and_commands():
     result = run_cli("--help")
     assert result.returncode == 0
