@@ -44,21 +44,28 @@ def interpreter(catalog: Catalog, language: str, correct: bool = False) -> Inter
                        corrector=Corrector.from_terms(catalog.terms(language)) if correct else None)
 
 
+def command_of(edit: object) -> str | None:
+    """The command an edit carries out (autotext:ID, undo, ..., heading:KEY), None for text."""
+    if isinstance(edit, InsertAutoText):
+        return f"autotext:{edit.autotext.id}"
+    if isinstance(edit, Undo):
+        return "undo"
+    if isinstance(edit, NextField):
+        return "next_field"
+    if isinstance(edit, PreviousField):
+        return "previous_field"
+    if isinstance(edit, EndNote):
+        return "end_note"
+    if isinstance(edit, GoToSection):
+        return f"heading:{edit.key}"
+    return None
+
+
 def classify(interp: Interpreter, text: str) -> str:
-    edits = interp.feed(utterance(text))
-    for edit in edits:
-        if isinstance(edit, InsertAutoText):
-            return f"autotext:{edit.autotext.id}"
-        if isinstance(edit, Undo):
-            return "undo"
-        if isinstance(edit, NextField):
-            return "next_field"
-        if isinstance(edit, PreviousField):
-            return "previous_field"
-        if isinstance(edit, EndNote):
-            return "end_note"
-        if isinstance(edit, GoToSection):
-            return f"heading:{edit.key}"
+    for edit in interp.feed(utterance(text)):
+        command = command_of(edit)
+        if command is not None:
+            return command
     return "text"
 
 
