@@ -31,6 +31,9 @@ TOO_SLOW = SourceStatus("too_slow", "the computer is too slow for live display; 
 @dataclass(frozen=True)
 class Events:
     events: list[StreamEvent]
+    #: how far the streamer was behind the speaker on the wall clock when they were posted
+    #: (`Streamer.lag`); an event's stream-time latency plus this is what the nurse waits
+    lag: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,7 @@ class Engine:
                 post(Level(float(np.sqrt(np.mean(np.square(frames)))) if len(frames) else 0.0))
                 events = self.streamer.feed(frames)
                 if events:
-                    post(Events(events))
+                    post(Events(events, lag=self.streamer.lag))
                 if self.streamer.too_slow and not said_too_slow:
                     said_too_slow = True
                     post(Status(TOO_SLOW))

@@ -282,7 +282,8 @@ class DictateApp(App[list[str]]):
                 live.update(event.text or self.strings("live_empty"))
             elif isinstance(event, Commit):
                 if event.words:
-                    self.latency = max(0.0, event.emitted_at - event.words[-1].end)
+                    # What the nurse waited: the audio the streamer still had to take in, plus the lag.
+                    self.latency = max(0.0, event.emitted_at - event.words[-1].end) + message.lag
                 self.builder.handle([event])
                 if event.end_of_utterance:
                     live.update("")

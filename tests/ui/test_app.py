@@ -681,6 +681,28 @@ def test_a_machine_too_slow_for_live_words_is_told_in_danish_and_the_note_is_who
                         "Borgeren sov godt i nat og spiste lidt.")
 
 
+def test_the_latency_shown_is_what_the_nurse_waits_including_the_lag_behind_the_speaker():
+    """A commit 0.4 s of audio after its last word, posted while the streamer is 2 s behind
+    the wall clock: the nurse waited 2.4 s, not the 0.4 s the audio clock alone says."""
+    from dictate.runtime.engine import Events
+    from dictate.words import Word
+
+    engine, _ = fake_engine(script=[["Borgeren", "sov."]])
+    app = make_app(options(lambda: engine))
+    seen: list[str] = []
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            app.on_engine(Events([Commit((Word("godt.", 3.0, 3.6, 0.9),), True, emitted_at=4.0)], lag=2.0))
+            await pilot.pause(0.6)
+            seen.append(str(app.query_one("#bar").render()))
+            await pilot.press("ctrl+q")
+
+    run(scenario())
+    assert "Forsinkelse 2.4 s" in seen[0]
+
+
 def test_a_note_being_dictated_in_another_window_is_left_alone_and_said(tmp_path):
     """Another window's live draft is neither offered nor touched; the nurse is told why."""
     from dictate.notes.drafts import DraftStore
