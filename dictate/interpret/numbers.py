@@ -587,13 +587,23 @@ class _Parser:
                 return i + len(phrase)
         return None
 
+    def after_digits(self, i: int) -> bool:
+        """Whether word i follows digits the recogniser wrote, with only a space between."""
+        return self.joins(i - 1) and self.toks[i - 1].body[-1:].isdigit()
+
     def spans(self, words: Sequence[str]) -> list[NumberSpan]:
         spans: list[NumberSpan] = []
+        written: dict[int, str] = {}  # span start -> the number alone, without punctuation
         i = 0
         while i < self.n:
             skip = self.idiom_end(i)
             if skip is not None:
                 i = skip
+                continue
+            if self.low(i) in self.lang.hundred | self.lang.thousand and self.after_digits(i):
+                # "56 tusind": the recogniser's digits multiply it, so it is no number of its
+                # own ("56 1000"); the words stay.
+                i += 1
                 continue
             clock = self.danish_clock if self.lang.code == "da" else self.english_clock
             found = clock(i) or self.expression(i)
@@ -610,11 +620,41 @@ class _Parser:
             trail = last.trail
             if last.low in _ABBREVIATIONS and trail.startswith(".") and text.endswith("."):
                 trail = trail[1:]  # the span is "kl." itself: one full stop
+            written[i] = text
             text = f"{first.lead}{text}{trail}"
             if text != " ".join(w.strip() for w in words[i:end]):
                 spans.append(NumberSpan(i, end, text))
             i = end
-        return spans
+        return self.apart(spans, written)
+
+    def apart(self, spans: list[NumberSpan], written: dict[int, str]) -> list[NumberSpan]:
+        """The spans without those whose digits would touch other digits across a bare space.
+
+        Numbers side by side read as one: "to 500 mg" written "2 500 mg" reads 2500 mg
+        (Danish groups thousands with a space), and "seksoghalvtreds tusind 600", a number
+        the recogniser wrote in pieces, would become "56000 600". Such a span keeps its
+        words. Two spoken numbers stay two ("to tre dage", "2 3 dage") unless the second
+        looks like a thousands group ("tre seks hundrede" is not "3 600").
+        """
+        ours = {span.start: span for span in spans}
+        ends = {span.end: span for span in spans}
+        dropped: set[int] = set()
+
+        def side(j: int) -> tuple[str, bool]:
+            """The text at word j as it would be written, and whether the recogniser wrote it."""
+            span = ours.get(j) or ends.get(j + 1)
+            return (written[span.start], False) if span is not None else (self.toks[j].body, True)
+
+        for span in spans:
+            for left, right in ((span.start - 1, span.start), (span.end - 1, span.end)):
+                if not self.joins(left):
+                    continue
+                (a, a_recogniser), (b, b_recogniser) = side(left), side(right)
+                if not (a[-1:].isdigit() and b[:1].isdigit()):
+                    continue
+                if a_recogniser or b_recogniser or re.match(r"[0-9]{3}(?![0-9])", b):
+                    dropped.add(span.start)
+        return [span for span in spans if span.start not in dropped]
 
 
 # -- API ----------------------------------------------------------------------------

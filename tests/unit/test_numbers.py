@@ -44,6 +44,14 @@ DANISH = [
     case("år to tusind og femogtyve", "år 2025", 2 * 1000 + 5 + 20),
     case("Otte tabletter", "8 tabletter", 8),  # capitalised number word: digits have no case
     case("to tre dage", "2 3 dage", 2, 3),  # two numbers stay two numbers
+    case("seksoghalvtreds tusind seks hundrede og enogtredive", "56631", (6 + 50) * 1000 + 6 * 100 + 1 + 30),
+    # -- a number the recogniser wrote in pieces: digits never touch other digits ---------
+    case("56 tusind 600 og 31", "56 tusind 600 og 31", 56, 600, 31),  # not "56 1000 600"
+    case("56 tusind seks hundrede og enogtredive", "56 tusind 631", 56, 6 * 100 + 1 + 30),
+    case("seksoghalvtreds tusind 600 og 31", "seksoghalvtreds tusind 600 og 31", 600, 31),  # not "56000 600"
+    case("6,5 tusind seks hundrede", "6,5 tusind 600", "6.5", 6 * 100),  # not "6,5 1600"
+    case("to 500 mg", "to 500 mg", 500),  # "2 500 mg" reads 2500 mg
+    case("tre seks hundrede", "tre seks hundrede"),  # "3 600" reads 3600
     case("tyve og fem", "20 og 5", 20, 5),  # not a Danish compound
     # -- "en"/"et": article unless something makes it a number ----------------------
     case("Hun tog en tablet", "Hun tog en tablet"),
@@ -187,6 +195,8 @@ ENGLISH = [
     case("at eight o'clock", "at 8 o'clock", 8),
     case("eight a.m.", "8 a.m.", 8),
     case("at eight thirty", "at 8:30", t(8, 30)),
+    case("5 thousand patients", "5 thousand patients", 5),  # not "5 1000"
+    case("two 500 mg tablets", "two 500 mg tablets", 500),
     case("complains over the weekend", "complains over the weekend"),
 ]
 
