@@ -34,7 +34,7 @@ from dictate.interpret.edits import (
     Undo,
     UnknownHeading,
 )
-from dictate.words import Word
+from dictate.words import Word, attaches
 
 BREAKS = ("\n", "\n\n")
 SENTENCE_END = ".?!"
@@ -114,11 +114,20 @@ class FieldSlot:
             self.value, self.how = None, "dictated"
 
 
+def _spaced(previous: Token | None, token: Token) -> bool:
+    """Whether a space goes before `token`. A recogniser's word that starts with closing
+    punctuation (",5" at the start of a decode, after "6" from the one before) goes
+    against the word before, as within one decode (`dictate.words.written_words`)."""
+    if token.kind == "mark" or previous is None or previous.is_break:
+        return False
+    return not (token.kind == "word" and attaches(token.text))
+
+
 def join_tokens(tokens: Iterable[Token]) -> str:
     parts: list[str] = []
     previous: Token | None = None
     for token in tokens:
-        if token.kind != "mark" and previous is not None and not previous.is_break:
+        if _spaced(previous, token):
             parts.append(" ")
         parts.append(token.shown)
         previous = token
@@ -131,7 +140,7 @@ def _chunks_with_tokens(tokens: Sequence[Token]) -> tuple[list[str], list[list[i
     text, spans = "", []
     previous: Token | None = None
     for token in tokens:
-        if token.kind != "mark" and previous is not None and not previous.is_break:
+        if _spaced(previous, token):
             text += " "
         spans.append((len(text), len(text) + len(token.shown)))
         text += token.shown

@@ -42,7 +42,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from dictate.audio import SAMPLE_RATE
-from dictate.words import Word
+from dictate.words import Word, join_words
 
 VAD_CHUNK = 512  # Silero VAD works on 32 ms chunks at 16 kHz
 
@@ -134,7 +134,7 @@ class Partial:
 
     @property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+        return join_words(self.words)
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ class Commit:
 
     @property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+        return join_words(self.words)
 
 
 StreamEvent = Union[Partial, Commit]
@@ -430,7 +430,7 @@ class Streamer:
         # also in the buffer stays out of it: Whisper tends to skip audio whose
         # words it was just given, and that audio is what it must align.
         before = self._buffer_start / SAMPLE_RATE + 0.05
-        prompt = " ".join(w.text for w in self._committed_words if w.end <= before)
+        prompt = join_words(w for w in self._committed_words if w.end <= before)
         prompt = prompt[-self.config.prompt_chars:]
         offset = self._buffer_start / SAMPLE_RATE
         decoded = self.transcribe(audio, prompt, final=final)

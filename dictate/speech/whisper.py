@@ -19,7 +19,7 @@ import numpy as np
 from dictate.audio import SAMPLE_RATE
 from dictate.errors import ModelError
 from dictate.speech.models import ModelInfo
-from dictate.words import Utterance, Word
+from dictate.words import Utterance, Word, written_words
 
 log = logging.getLogger(__name__)
 
@@ -167,11 +167,7 @@ class WhisperTranscriber:
         if fw.compression_ratio(text) > o.compression_ratio_threshold:
             log.debug("dropped a repetitive decode")
             return []
-        alignment = fw.align(model, tokenizer, decoded.tokens, encoder_output, frames)
-        # A word that starts in the padding after the audio was not said.
-        return [Word(text=w["word"].strip(), start=float(w["start"]), end=min(float(w["end"]), seconds),
-                     probability=float(w["probability"]))
-                for w in alignment if w["word"].strip() and float(w["start"]) < seconds]
+        return _chunk_words(fw.align(model, tokenizer, decoded.tokens, encoder_output, frames), seconds)
 
     def _tokenizer(self, language: str):  # noqa: ANN202 - faster_whisper Tokenizer
         cached = self._tokenizers.get(language)
@@ -249,9 +245,18 @@ class WhisperTranscriber:
         return utterances
 
 
+def _chunk_words(alignment: list[dict], seconds: float) -> list[Word]:
+    """The words of one live decode, from faster-whisper's aligned pieces (leading spaces kept)."""
+    # A word that starts in the padding after the audio was not said.
+    return written_words(Word(text=w["word"], start=float(w["start"]), end=min(float(w["end"]), seconds),
+                              probability=float(w["probability"]))
+                         for w in alignment if float(w["start"]) < seconds)
+
+
 def _words(segment) -> list[Word]:  # noqa: ANN001 - faster_whisper Segment
-    return [Word(text=w.word.strip(), start=float(w.start), end=float(w.end), probability=float(w.probability))
-            for w in (segment.words or ()) if w.word.strip()]
+    # The pieces keep their leading space: it says which of them make up one written word.
+    return written_words(Word(text=w.word, start=float(w.start), end=float(w.end), probability=float(w.probability))
+                         for w in (segment.words or ()))
 
 
 class StreamingVad:
