@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import os
 import platform
-import re
 import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from numnorm import normalise, normalise_numbers
 
 from dictate.audio import SAMPLE_RATE
 
@@ -23,10 +23,6 @@ class Clip:
     language: str
     audio: Path
     reference: str
-
-
-def normalise(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
 def load_clips(source: Path) -> list[Clip]:
@@ -42,6 +38,31 @@ def load_clips(source: Path) -> list[Clip]:
         return load_clips(source / "MANIFEST.tsv")
     return [Clip(p.parent.name, p, p.with_suffix(".txt").read_text(encoding="utf-8"))
             for p in sorted(source.rglob("*")) if p.suffix.lower() in AUDIO and p.with_suffix(".txt").is_file()]
+
+
+@dataclass(frozen=True)
+class Scores:
+    """WER and CER strict (the shared eval's rule) and with numbers normalised (numnorm.py):
+    the second counts "24" for "fireogtyve" as right, the first as wrong."""
+
+    wer: float
+    cer: float
+    wer_numbers: float
+    cer_numbers: float
+
+
+#: What the benchmarks print under the tables, so a reader knows the two WERs apart.
+SCORES_LEGEND = ("WER/CER: strict (lower-case, no punctuation); nWER/nCER: numbers normalised, digits and "
+                 "spelled-out numbers count as the same word (scripts/numnorm.py)")
+
+
+def score(references: list[str], hypotheses: list[str], language: str) -> Scores:
+    import jiwer
+
+    strict = ([normalise(r) for r in references], [normalise(h) for h in hypotheses])
+    numbers = ([normalise_numbers(r, language) for r in references],
+               [normalise_numbers(h, language) for h in hypotheses])
+    return Scores(jiwer.wer(*strict), jiwer.cer(*strict), jiwer.wer(*numbers), jiwer.cer(*numbers))
 
 
 def wer_cer(references: list[str], hypotheses: list[str]) -> tuple[float, float]:
