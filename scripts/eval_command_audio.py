@@ -427,12 +427,22 @@ class Score:
     placed_right: int = 0
     dictations: int = 0
     failures: list[str] = field(default_factory=list)
+    #: (heard, expected) commands by the pause before them and by voice
+    by_pause: dict[float, list[int]] = field(default_factory=dict)
+    by_voice: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, dictation: Dictation, heard: Heard, autotext_sections: dict[str, str]) -> None:
         self.dictations += 1
         expected = dictation.expected
         matcher = difflib.SequenceMatcher(a=expected, b=heard.acted, autojunk=False)
-        right = [expected[b.a + i] for b in matcher.get_matching_blocks() for i in range(b.size)]
+        matched = {b.a + i for b in matcher.get_matching_blocks() for i in range(b.size)}
+        right = [expected[i] for i in sorted(matched)]
+        commands = [p for p in dictation.parts if p.kind == "command" and p.expect]
+        for i, part in enumerate(commands):
+            for table, key in ((self.by_pause, part.pause), (self.by_voice, dictation.voice)):
+                row = table.setdefault(key, [0, 0])
+                row[0] += i in matched
+                row[1] += 1
         self.expected.update(kind(e) for e in expected)
         self.right.update(kind(r) for r in right)
         self.acted += len(heard.acted)
@@ -460,6 +470,13 @@ class Score:
     @property
     def placement(self) -> float:
         return self.placed_right / self.sentences if self.sentences else 1.0
+
+
+def breakdown(scores: dict, table: str, key) -> str:  # noqa: ANN001
+    """Recall for one pause or voice over every condition and mode, as heard/expected."""
+    heard = sum(getattr(s, table).get(key, [0, 0])[0] for s in scores.values())
+    total = sum(getattr(s, table).get(key, [0, 0])[1] for s in scores.values())
+    return f"{heard / total:.2f} ({total})" if total else "-"
 
 
 def backend() -> str:
@@ -560,6 +577,11 @@ def main(argv: list[str]) -> int:
         per_kind = "  ".join(f"{score.right[k]}/{score.expected[k]}".rjust(len(k)) for k in kinds)
         print(f"{name:<9} {mode:<7} {score.precision:>9.3f} {score.recall:>6.3f} {score.placement:>9.3f} "
               f"{score.notices:>7}  {per_kind}")
+    print("recall by the pause before the command (s): "
+          + "  ".join(f"{pause}: {breakdown(scores, 'by_pause', pause)}"
+                      for pause in sorted({k for s in scores.values() for k in s.by_pause})))
+    print("recall by voice: " + "  ".join(f"{voice}: {breakdown(scores, 'by_voice', voice)}"
+                                          for voice in sorted({k for s in scores.values() for k in s.by_voice})))
     if args.verbose:
         for (name, mode), score in scores.items():
             for failure in score.failures:

@@ -150,11 +150,36 @@ def _pause_before(tokens: list[_Token], i: int) -> bool:
     return i > 0 and tokens[i].word.start - tokens[i - 1].word.end >= PAUSE
 
 
+def _comma_before(tokens: list[_Token], i: int) -> bool:
+    """The recogniser wrote a comma before word i: where the speaker most often paused.
+
+    Word times do not always show that pause: the model may stretch the word before or
+    after over it ("husband, auto[12.76-13.54] text"), so a comma counts as a boundary
+    too, for a command that must then match on its own (a whole clause, or a heading).
+    """
+    return i > 0 and "," in tokens[i - 1].trail
+
+
+def _clause_ends(tokens: list[_Token], end: int) -> bool:
+    """Nothing follows tokens[:end] in its clause: the end, a comma, a sentence end or a pause."""
+    return (end >= len(tokens) or tokens[end - 1].ends_sentence or "," in tokens[end - 1].trail
+            or _pause_before(tokens, end))
+
+
 def _between_pauses(sentence: list[_Token]) -> list[list[_Token]]:
     """The sentence cut at every pause: the stretches a command can stand alone in."""
+    return _cut(sentence, _pause_before)
+
+
+def _clauses(sentence: list[_Token]) -> list[list[_Token]]:
+    """The sentence cut at every pause and every comma the recogniser wrote."""
+    return _cut(sentence, lambda tokens, i: _pause_before(tokens, i) or _comma_before(tokens, i))
+
+
+def _cut(sentence: list[_Token], boundary) -> list[list[_Token]]:  # noqa: ANN001 - (tokens, i) -> bool
     stretches: list[list[_Token]] = [[]]
     for i, token in enumerate(sentence):
-        if _pause_before(sentence, i):
+        if boundary(sentence, i):
             stretches.append([])
         stretches[-1].append(token)
     return stretches
@@ -242,8 +267,15 @@ class Interpreter:
         sentence around the commands, so numbers and marks read as before.
         """
         text: list[_Token] = []
-        for stretch in _between_pauses(sentence):
+        pauses = {id(stretch[0]) for stretch in _between_pauses(sentence)}
+        for stretch in _clauses(sentence):
+            noticed = len(self.notices)
             command = self._whole_sentence_command(stretch) if len(stretch) < len(sentence) else None
+            if command == [] and id(stretch[0]) not in pauses:
+                # A clause after a comma acts only as a whole command: "…, auto text" with
+                # nothing after the comma stays text, without a notice.
+                del self.notices[noticed:]
+                command = None
             if command is None:
                 text += stretch
                 continue
@@ -323,9 +355,14 @@ class Interpreter:
         i = 0
         sentence_start = True
         while i < len(tokens):
-            if sentence_start or _pause_before(tokens, i):
-                # After a pause inside a sentence a heading must match; no notice if it does not.
+            comma_only = not sentence_start and not _pause_before(tokens, i) and _comma_before(tokens, i)
+            if sentence_start or _pause_before(tokens, i) or comma_only:
+                # After a pause or a comma inside a sentence a heading must match; no notice if it does not.
                 heading = self._match_heading(tokens, i, quiet=not sentence_start)
+                if comma_only and isinstance(heading, tuple) and not _clause_ends(tokens, heading[1]):
+                    # After a comma alone the heading must be its whole clause ("…, heading
+                    # nutrition."): "…a small grave, herding wound is lower back" is text.
+                    heading = None
                 if isinstance(heading, UnknownHeading):
                     edits.append(heading)  # marks the place; the words said stay text after it
                 elif heading is not None:

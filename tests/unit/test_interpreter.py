@@ -265,13 +265,46 @@ def test_a_heading_after_a_pause_counts_even_after_a_comma():
     assert notices == []
 
 
-def test_without_a_pause_a_heading_after_a_comma_stays_text():
+def test_a_comma_is_a_boundary_even_when_the_word_times_show_no_pause():
+    """Whisper may stretch a word over the pause ("husband, auto[12.76-13.54] text"), so the
+    comma it wrote there counts: a heading, or a clause that is a whole command, acts."""
+    note, _ = paused_note("Hun sov godt, overskrift ernæring. Hun spiste lidt.")
+    assert [s.key for s in note.filled_sections()] == ["general", "I3"]
+    assert note.sections["general"].text == "Hun sov godt." and note.sections["I3"].text == "Hun spiste lidt."
+    # After a comma alone (no pause in the word times) the heading must be its whole clause.
     note, _ = paused_note("Hun sov godt, overskrift ernæring og mad.")
     assert [s.key for s in note.filled_sections()] == ["general"]
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands("en"), language="en",
+                            autotexts=load_catalog().autotexts_for("en"))
+    edits = settings.interpreter().feed(
+        paused("She talked about her late husband, auto text blood pressure and pulse."))
+    assert [type(e).__name__ for e in edits][-1] == "InsertAutoText" and edits[-2].text == "husband."
+    edits = settings.interpreter().feed(paused("Left lower leg, next field, five by six."))
+    kinds = [type(e).__name__ for e in edits]
+    assert kinds[:4] == ["AddWord"] * 3 + ["NextField"] and "NextField" not in kinds[4:]
+    assert edits[2].text == "leg" and " ".join(e.text for e in edits[4:]) == "5 by 6."
+
+
+@pytest.mark.parametrize("spoken, language", [
+    ("Hun læste brevet, overskriften var lang.", "da"),
+    ("Vi ses, næste gang tager vi blodtryk.", "da"),
+    ("Hun sagde, slet ikke, og gik.", "da"),
+    ("She got up, heading for the bathroom.", "en"),
+    ("I asked her, next time, to call us.", "en"),
+    ("He said, auto text is hard to use.", "en"),
+    ("There is a small grave, herding wound is lower back.", "en"),  # base on a room echo
+])
+def test_a_clause_after_a_comma_that_is_not_a_whole_command_stays_text(spoken, language):
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands(language), language=language,
+                            autotexts=load_catalog().autotexts_for(language))
+    interpreter = settings.interpreter()
+    edits = interpreter.feed(paused(spoken))
+    assert {type(e).__name__ for e in edits} <= {"AddWord", "AddMark"}, edits
+    assert interpreter.notices == []
 
 
 def test_a_short_gap_is_not_a_pause():
-    note, _ = paused_note("Hun sov godt, | overskrift ernæring og mad.", pause=0.15)
+    note, _ = paused_note("Hun sov godt | overskrift ernæring og mad.", pause=0.15)
     assert [s.key for s in note.filled_sections()] == ["general"]
 
 
