@@ -19,7 +19,8 @@ machine). Reports, per language and overall:
 - commit latency: from the end of a word in the audio to its commit, median and p90;
 - streaming compute: CPU seconds per audio second;
 - streaming WER / offline WER, the offline figure from the same model and files
-  through the `dictate transcribe` path (beam 5, VAD, whole file);
+  through the `dictate transcribe` path (beam 5, VAD, whole file); strict, and with
+  numbers normalised (nWER: "24" and "fireogtyve" are the same word; scripts/numnorm.py);
 - peak RSS;
 - a bounded-cost run: the clips concatenated with pauses into a long stream,
   with the decode time per update in the first and the last minute.
@@ -32,7 +33,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from evallib import load_clips, machine, peak_rss_mb, replay, wer_cer
+from evallib import SCORES_LEGEND, load_clips, machine, peak_rss_mb, replay, score
 
 from dictate.audio import SAMPLE_RATE
 
@@ -90,7 +91,8 @@ def main() -> int:
           f"{settings.stream}")
     languages = [] if args.bounded_only else sorted({c.language for c in clips})
     header = f"{'lang':<5} {'first p50':>9} {'commit p50':>10} {'p90':>6} {'cpu/s':>6} {'WER live':>8} " \
-             f"{'WER off':>7} {'ratio':>6} {'CER live':>8} {'CER off':>7}"
+             f"{'WER off':>7} {'ratio':>6} {'nWER live':>9} {'nWER off':>8} {'nratio':>6} {'CER live':>8} " \
+             f"{'CER off':>7}"
     print(header)
     all_commit, all_first, cpu, audio_total = [], [], 0.0, 0.0
     for language in languages:
@@ -109,19 +111,20 @@ def main() -> int:
             first += result.first_partial_latency
             cpu += result.cpu_seconds
             audio_total += result.audio_seconds
-        wer_live, cer_live = wer_cer(refs, live)
-        wer_off, cer_off = wer_cer(refs, offline)
+        on, off = score(refs, live, language), score(refs, offline, language)
         all_commit += commit
         all_first += first
         print(f"{language:<5} {np.median(first):>9.2f} {np.median(commit):>10.2f} {np.percentile(commit, 90):>6.2f} "
-              f"{'':>6} {wer_live:>8.3f} {wer_off:>7.3f} {wer_live / max(wer_off, 1e-9):>6.2f} "
-              f"{cer_live:>8.3f} {cer_off:>7.3f}")
+              f"{'':>6} {on.wer:>8.3f} {off.wer:>7.3f} {on.wer / max(off.wer, 1e-9):>6.2f} "
+              f"{on.wer_numbers:>9.3f} {off.wer_numbers:>8.3f} {on.wer_numbers / max(off.wer_numbers, 1e-9):>6.2f} "
+              f"{on.cer:>8.3f} {off.cer:>7.3f}")
     if languages:
         print(f"{'all':<5} {np.median(all_first):>9.2f} {np.median(all_commit):>10.2f} "
               f"{np.percentile(all_commit, 90):>6.2f} {cpu / audio_total:>6.2f}")
 
     if args.minutes > 0:
         bounded_cost(clips, args.minutes, streamer_for, load_audio)
+    print(SCORES_LEGEND)
     print(f"peak RSS: {peak_rss_mb():.0f} MB")
     print("targets: commit p50 <= 1.5 s, p90 <= 2.5 s; first partial <= 1.0 s; WER ratio <= 1.05; "
           "compute <= 0.6; last-minute decode within 10 % of the first; RSS <= 500 MB")
@@ -174,25 +177,29 @@ def realtime(args, clips) -> int:
         print(f"\n[{name}]")
         print(f"{'stream':<6} {'audio s':>7} {'commit p50':>10} {'p90':>6} {'first p50':>9} {'max':>5} "
               f"{'max lag':>7} {'tail':>5} {'cpu/s':>6} {'RSS MB':>6} {'WER live':>8} {'WER off':>7} "
-              f"{'ratio':>6} {'words':>5} {'exit':>4} statuses")
+              f"{'ratio':>6} {'nWER live':>9} {'nWER off':>8} {'nratio':>6} {'words':>5} {'exit':>4} statuses")
         for lang in [*languages, "long"]:
             run = runs.get((name, lang))
             if run is None:
                 continue
             stream = streams[lang] if lang != "long" else long_stream
             refs = " ".join(stream.references)
-            wer_live, _ = wer_cer([refs], [run.text])
+            spoken = lang if lang != "long" else long_language
+            on = score([refs], [run.text], spoken)
             if lang != "long":
-                wer_off, _ = wer_cer([refs], [offline[lang]])
-                accuracy = f"{wer_live:>8.3f} {wer_off:>7.3f} {wer_live / max(wer_off, 1e-9):>6.2f}"
+                off = score([refs], [offline[lang]], spoken)
+                accuracy = (f"{on.wer:>8.3f} {off.wer:>7.3f} {on.wer / max(off.wer, 1e-9):>6.2f} "
+                            f"{on.wer_numbers:>9.3f} {off.wer_numbers:>8.3f} "
+                            f"{on.wer_numbers / max(off.wer_numbers, 1e-9):>6.2f}")
             else:
-                accuracy = f"{wer_live:>8.3f} {'':>7} {'':>6}"
+                accuracy = f"{on.wer:>8.3f} {'-':>7} {'-':>6} {on.wer_numbers:>9.3f} {'-':>8} {'-':>6}"
             label = lang if lang != "long" else f"{long_language}{args.minutes:g}m"
             print(f"{label:<6} {run.audio_seconds:>7.1f} {p(run.commit_latency, 50):>10.2f} "
                   f"{p(run.commit_latency, 90):>6.2f} {p(run.first_partial, 50):>9.2f} "
                   f"{max(run.first_partial, default=float('nan')):>5.2f} {run.max_lag:>7.2f} {run.tail:>5.2f} "
                   f"{run.cpu_per_audio_second:>6.2f} {run.peak_rss_mb:>6.0f} {accuracy} "
                   f"{len(run.commit_latency):>5} {run.exit_code:>4} {','.join(sorted(set(run.statuses))) or '-'}")
+    print(SCORES_LEGEND)
     print("\ntargets (idle): commit p50/p90 en <= 1.5/2.5 s, da <= 2.0/3.0 s; first partial <= 1.0 s; "
           "max lag <= 1.5 s; cpu/s <= 0.7; WER ratio <= 1.05. busy and one-core: latency <= 1.5 x idle, "
           "bounded lag, nothing lost")

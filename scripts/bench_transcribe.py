@@ -7,7 +7,8 @@ FOLDER holds LANG/NAME.{wav,flac,...} with NAME.txt references (default:
 ../shared/eval next to the repository). Prints the real-time factor (compute
 seconds per audio second, wall clock and CPU), peak RSS, and WER/CER per
 language, computed with jiwer after lower-casing, removing punctuation and
-collapsing whitespace. The hypothesis is the recogniser's words before the
+collapsing whitespace, and again with numbers normalised (nWER/nCER: "24" and
+"fireogtyve" are the same word; scripts/numnorm.py). The hypothesis is the recogniser's words before the
 interpreter, so spoken-command handling does not colour the accuracy figures.
 
 `--long 1,8` measures memory on long recordings instead: for each number of hours, a
@@ -23,22 +24,20 @@ import dataclasses
 import json
 import os
 import platform
-import re
 import resource
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
+from evallib import SCORES_LEGEND, score
+from numnorm import normalise
+
 from dictate.audio import SAMPLE_RATE
 
 ROOT = Path(__file__).resolve().parent.parent
 
 AUDIO = (".wav", ".flac", ".mp3", ".ogg", ".m4a")
-
-
-def normalise(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
 def clips(folder: Path) -> list[tuple[str, Path, Path]]:
@@ -82,8 +81,6 @@ def main() -> int:
     if args.long:
         return long_recordings(args)
 
-    import jiwer
-
     from dictate.audio.decode import load_audio
     from dictate.speech.models import resolve_model
     from dictate.speech.whisper import DecodeSettings, WhisperTranscriber
@@ -125,8 +122,8 @@ def main() -> int:
         wall_s[language] += time.perf_counter() - w0
         cpu_s[language] += time.process_time() - c0
         audio_s[language] += audio.duration
-        refs[language].append(normalise(text_path.read_text(encoding="utf-8")))
-        hyps[language].append(normalise(" ".join(w.text for u in utterances for w in u.words)))
+        refs[language].append(text_path.read_text(encoding="utf-8"))
+        hyps[language].append(" ".join(w.text for u in utterances for w in u.words))
 
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     import ctranslate2
@@ -137,20 +134,23 @@ def main() -> int:
     print(f"model: {model.name} (int8, beam {args.beam_size}), loaded in {load_seconds:.2f} s; "
           f"DICTATE_MMAP_THRESHOLD={os.environ.get('DICTATE_MMAP_THRESHOLD', 'default')}; "
           f"hints {'on' if args.hints else 'off'}; temperature fallback {'on' if args.fallback else 'off'}")
-    print(f"{'lang':<5} {'clips':>5} {'audio s':>8} {'RTF wall':>9} {'RTF cpu':>8} {'WER':>6} {'CER':>6}")
+    print(f"{'lang':<5} {'clips':>5} {'audio s':>8} {'RTF wall':>9} {'RTF cpu':>8} {'WER':>6} {'nWER':>6} "
+          f"{'CER':>6} {'nCER':>6}")
     figures = {"model": model.name, "beam_size": args.beam_size, "languages": {}}
     for language in sorted(refs):
-        wer = jiwer.wer(refs[language], hyps[language])
-        cer = jiwer.cer(refs[language], hyps[language])
+        scores = score(refs[language], hyps[language], language)
         rtf = wall_s[language] / audio_s[language]
         rtf_cpu = cpu_s[language] / audio_s[language]
         print(f"{language:<5} {len(refs[language]):>5} {audio_s[language]:>8.1f} {rtf:>9.3f} {rtf_cpu:>8.3f} "
-              f"{wer:>6.3f} {cer:>6.3f}")
+              f"{scores.wer:>6.3f} {scores.wer_numbers:>6.3f} {scores.cer:>6.3f} {scores.cer_numbers:>6.3f}")
         figures["languages"][language] = {"clips": len(refs[language]), "audio_seconds": audio_s[language],
-                                          "rtf_wall": rtf, "rtf_cpu": rtf_cpu, "wer": wer, "cer": cer}
+                                          "rtf_wall": rtf, "rtf_cpu": rtf_cpu, "wer": scores.wer,
+                                          "wer_numbers": scores.wer_numbers, "cer": scores.cer,
+                                          "cer_numbers": scores.cer_numbers}
     total_rtf = sum(wall_s.values()) / sum(audio_s.values())
     print(f"all   {len(items):>5} {sum(audio_s.values()):>8.1f} {total_rtf:>9.3f} "
           f"{sum(cpu_s.values()) / sum(audio_s.values()):>8.3f}")
+    print(SCORES_LEGEND)
     print(f"peak RSS: {peak_rss_mb:.0f} MB")
     print("targets (2 cores, base int8, beam 5): RTF <= 0.25, peak RSS <= 500 MB: "
           f"RTF {'met' if total_rtf <= 0.25 else 'MISSED'}, RSS {'met' if peak_rss_mb <= 500 else 'MISSED'}")

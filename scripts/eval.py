@@ -8,7 +8,9 @@ MANIFEST is a tab-separated file with at least the columns `lang` and `file`
 .txt), as in ../shared/eval/MANIFEST.tsv; a FOLDER of LANG/NAME.wav + NAME.txt
 works too. Offline is the `dictate transcribe` path; live replays each clip
 through the streamer as fast as possible. Scores are jiwer's, after
-lower-casing, removing punctuation and collapsing whitespace.
+lower-casing, removing punctuation and collapsing whitespace (WER, CER), and
+with numbers normalised as well (nWER, nCER: "24" and "fireogtyve" are the same
+word; see scripts/numnorm.py).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from evallib import load_clips, replay, wer_cer
+from evallib import SCORES_LEGEND, load_clips, replay, score
 
 from dictate.audio import SAMPLE_RATE
 
@@ -41,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no clips with reference texts in {args.source}", file=sys.stderr)
         return 66
     transcriber = WhisperTranscriber(resolve_model(args.model))
-    print(f"{'lang':<5} {'clips':>5} {'WER offline':>11} {'WER live':>8} {'CER offline':>11} {'CER live':>8}")
+    columns = ("WER offline", "nWER offline", "WER live", "nWER live",
+               "CER offline", "nCER offline", "CER live", "nCER live")
+    print(f"{'lang':<5} {'clips':>5} " + " ".join(f"{c:>{max(len(c), 6)}}" for c in columns))
     for language in sorted({c.language for c in clips}):
         mine = [c for c in clips if c.language == language]
         offline, live = [], []
@@ -53,9 +57,12 @@ def main(argv: list[str] | None = None) -> int:
                             lambda wrap: make_streamer(transcriber, language, vad=StreamingVad(), wrap=wrap))
             live.append(" ".join(w.text for w in result.words))
         refs = [c.reference for c in mine]
-        wer_off, cer_off = wer_cer(refs, offline)
-        wer_live, cer_live = wer_cer(refs, live)
-        print(f"{language:<5} {len(mine):>5} {wer_off:>11.3f} {wer_live:>8.3f} {cer_off:>11.3f} {cer_live:>8.3f}")
+        off, on = score(refs, offline, language), score(refs, live, language)
+        figures = (off.wer, off.wer_numbers, on.wer, on.wer_numbers,
+                   off.cer, off.cer_numbers, on.cer, on.cer_numbers)
+        print(f"{language:<5} {len(mine):>5} "
+              + " ".join(f"{f:>{max(len(c), 6)}.3f}" for c, f in zip(columns, figures)))
+    print(SCORES_LEGEND)
     return 0
 
 

@@ -65,14 +65,6 @@ def score(references: list[str], hypotheses: list[str], language: str) -> Scores
     return Scores(jiwer.wer(*strict), jiwer.cer(*strict), jiwer.wer(*numbers), jiwer.cer(*numbers))
 
 
-def wer_cer(references: list[str], hypotheses: list[str]) -> tuple[float, float]:
-    import jiwer
-
-    refs = [normalise(r) for r in references]
-    hyps = [normalise(h) for h in hypotheses]
-    return jiwer.wer(refs, hyps), jiwer.cer(refs, hyps)
-
-
 def machine() -> str:
     cpu = platform.processor() or "unknown CPU"
     try:

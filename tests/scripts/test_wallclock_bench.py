@@ -68,6 +68,9 @@ def test_the_realtime_benchmark_runs_the_real_listen_and_reports_each_figure(tmp
     assert 0 < float(row["commit_p50"]) < 20 and 0 < float(row["first_p50"]) < 15
     assert 0 <= float(row["max_lag"]) < 20 and 100 < float(row["rss"]) < 1000
     assert int(row["words"]) >= 5 and 0 <= float(row["wer_live"]) < 1
+    # Strict and with numbers normalised: the same here, where the clip says no number.
+    assert float(row["nwer_live"]) == float(row["wer_live"]) and float(row["nwer_off"]) == float(row["wer_off"])
+    assert "numbers normalised" in proc.stdout
 
 
 @pytest.mark.model
