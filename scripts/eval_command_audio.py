@@ -505,6 +505,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when snr20 misses the targets")
     parser.add_argument("--compose", type=int, metavar="N", help="print a new set of N dictations and stop")
     parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--hints", action="store_true", help="give the model the templates' hints, as "
+                        "`dictate listen --hints` does")
     parser.add_argument("-v", "--verbose", action="store_true", help="show each dictation that was not perfect")
     args = parser.parse_args(argv)
     if args.compose:
@@ -529,7 +531,7 @@ def main(argv: list[str]) -> int:
 
     from dictate.runtime.session import SessionSettings, load_recogniser, prepare
 
-    session = prepare(SessionSettings(language="en", layout="fsiii"))
+    session = prepare(SessionSettings(language="en", layout="fsiii", hints=args.hints))
     settings = session.settings
     autotext_sections = {a.id: a.headings.get("fsiii") for a in settings.autotexts}
     by_id = {d.id: d for d in dictations}
@@ -545,7 +547,7 @@ def main(argv: list[str]) -> int:
                                                                                autotext_sections)
     else:
         recogniser = load_recogniser(session)
-        print(f"machine: {machine()}; backend: {backend()}")
+        print(f"machine: {machine()}; backend: {backend()}" + ("; hints on" if args.hints else ""))
         print(f"set: {args.set.name}, {len(dictations)} dictations, "
               f"{sum(len(d.expected) for d in dictations)} commands")
         record = []
