@@ -349,33 +349,12 @@ def hear_offline(samples: np.ndarray, recogniser, settings) -> list:  # noqa: AN
 
 
 def hear_live(samples: np.ndarray, recogniser, settings) -> list:  # noqa: ANN001
-    """The utterances the note builder gets from a live replay (commits up to each utterance's end)."""
+    """The utterances the note builder gets from a live replay."""
     from evallib import replay
 
     from dictate.runtime.session import live_streamer
-    from dictate.words import Utterance
 
-    result = replay(samples, lambda wrap: live_streamer(recogniser, settings.language, wrap=wrap))
-    utterances, pending = [], []
-    for commit in result.commits:
-        pending += commit.words
-        if commit.end_of_utterance and pending:
-            utterances.append(Utterance(tuple(pending)))
-            pending = []
-    if pending:
-        utterances.append(Utterance(tuple(pending)))
-    return utterances
-
-
-def to_json(utterances) -> list:  # noqa: ANN001
-    return [[[w.text, round(w.start, 3), round(w.end, 3), round(w.probability, 4)] for w in u.words]
-            for u in utterances]
-
-
-def from_json(rows: list) -> list:
-    from dictate.words import Utterance, Word
-
-    return [Utterance(tuple(Word(t, s, e, p) for t, s, e, p in words)) for words in rows]
+    return replay(samples, lambda wrap: live_streamer(recogniser, settings.language, wrap=wrap)).utterances
 
 
 # --- scoring ----------------------------------------------------------------------------------
@@ -527,7 +506,7 @@ def main(argv: list[str]) -> int:
     if args.limit:
         dictations = dictations[:args.limit]
 
-    from evallib import machine
+    from evallib import machine, utterances_from_json, utterances_to_json
 
     from dictate.runtime.session import SessionSettings, load_recogniser, prepare
 
@@ -542,7 +521,7 @@ def main(argv: list[str]) -> int:
         print(f"machine (recorded): {recorded['machine']}; backend: {recorded['backend']}")
         for row in recorded["heard"]:
             if row["id"] in by_id and row["condition"] in conditions and row["mode"] in modes:
-                heard = interpret(from_json(row["utterances"]), settings)
+                heard = interpret(utterances_from_json(row["utterances"]), settings)
                 scores.setdefault((row["condition"], row["mode"]), Score()).add(by_id[row["id"]], heard,
                                                                                autotext_sections)
     else:
@@ -565,7 +544,7 @@ def main(argv: list[str]) -> int:
                 for mode in modes:
                     utterances = (hear_offline if mode == "offline" else hear_live)(samples, recogniser, settings)
                     record.append({"id": dictation.id, "condition": name, "mode": mode,
-                                   "utterances": to_json(utterances)})
+                                   "utterances": utterances_to_json(utterances)})
                     heard = interpret(utterances, settings)
                     scores.setdefault((name, mode), Score()).add(dictation, heard, autotext_sections)
             if args.record:  # after each dictation, so a long run that is stopped keeps what it heard

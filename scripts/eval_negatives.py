@@ -41,11 +41,12 @@ import sys
 from pathlib import Path
 
 from eval_commands import command_of
+from evallib import utterances_from_json, utterances_to_json
 
 from dictate.catalog.loader import Catalog, load_catalog
 from dictate.interpret.interpreter import PAUSE, Interpreter
 from dictate.notes.pipeline import NoteSettings
-from dictate.words import Utterance, Word
+from dictate.words import Utterance
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = ROOT.parent / "shared" / "eval" / "da"
@@ -83,15 +84,6 @@ def backend() -> dict[str, str]:
     return {"CT2_USE_MKL": os.environ.get("CT2_USE_MKL", ""),
             "CT2_FORCE_CPU_ISA": os.environ.get("CT2_FORCE_CPU_ISA", ""),
             "cpu": cpu or platform.processor(), "machine": evallib.machine()}
-
-
-def to_json(utterances: list[Utterance]) -> list[list[list]]:
-    return [[[w.text, round(w.start, 3), round(w.end, 3), round(w.probability, 3)] for w in u.words]
-            for u in utterances]
-
-
-def from_json(utterances: list[list[list]]) -> list[Utterance]:
-    return [Utterance(tuple(Word(t, s, e, p) for t, s, e, p in words)) for words in utterances]
 
 
 def load_recorded(path: Path) -> list[dict]:
@@ -144,7 +136,6 @@ def hear(clips: list, model: str) -> dict[str, dict[str, list[Utterance]]]:
     from dictate.audio.decode import load_audio, stream_audio
     from dictate.notes.pipeline import transcribe_stream
     from dictate.runtime.session import SessionSettings, live_streamer, load_recogniser, prepare
-    from dictate.speech.streamer import Commit
 
     dictation = prepare(SessionSettings(language=LANGUAGE, model=model))
     recogniser = load_recogniser(dictation)
@@ -152,29 +143,9 @@ def hear(clips: list, model: str) -> dict[str, dict[str, list[Utterance]]]:
     for clip in clips:
         offline = transcribe_stream(stream_audio(clip.audio), recogniser.transcriber, dictation.settings,
                                     source=str(clip.audio), hotwords=recogniser.hotwords).utterances
-        live: list[Utterance] = []
-        pending: list[Word] = []
-
-        def grouping(events):  # noqa: ANN001, ANN202 - the streamer's events, as the note builder groups them
-            for event in events:
-                if isinstance(event, Commit):
-                    pending.extend(event.words)
-                    if event.end_of_utterance and pending:
-                        live.append(Utterance(tuple(pending)))
-                        pending.clear()
-            return events
-
-        def make(wrap):  # noqa: ANN001, ANN202
-            streamer = live_streamer(recogniser, LANGUAGE, wrap=wrap)
-            feed, finish = streamer.feed, streamer.finish
-            streamer.feed = lambda frames: grouping(feed(frames))  # type: ignore[method-assign]
-            streamer.finish = lambda: grouping(finish())  # type: ignore[method-assign]
-            return streamer
-
         pad = np.zeros(SAMPLE_RATE, dtype=np.float32)  # 1 s of silence either side, as bench_stream.py
-        replay(np.concatenate([pad, load_audio(clip.audio).samples, pad]), make)
-        if pending:
-            live.append(Utterance(tuple(pending)))
+        live = replay(np.concatenate([pad, load_audio(clip.audio).samples, pad]),
+                      lambda wrap: live_streamer(recogniser, LANGUAGE, wrap=wrap)).utterances
         heard[clip.audio.stem] = {"offline": offline, "live": live}
         words = {m: sum(len(u.words) for u in us) for m, us in heard[clip.audio.stem].items()}
         print(f"  {clip.audio.stem}: offline {len(offline)} utt / {words['offline']} words, "
@@ -233,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             label = f"CT2_USE_MKL={b['CT2_USE_MKL'] or '-'}" + (
                 f" ISA={b['CT2_FORCE_CPU_ISA']}" if b["CT2_FORCE_CPU_ISA"] else "")
             print(f"{label}: {b['cpu']}")
-            heard = {name: {m: from_json(modes[m]) for m in MODES} for name, modes in entry["clips"].items()}
+            heard = {name: {m: utterances_from_json(modes[m]) for m in MODES} for name, modes in entry["clips"].items()}
             alarms += report(label, settings, heard, args.verbose)
         return 1 if alarms else 0
 
@@ -249,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     heard = hear(clips, args.model)
     alarms = report(f"CT2_USE_MKL={b['CT2_USE_MKL'] or '-'}", settings, heard, args.verbose)
     if args.write:
-        entry = {"backend": b, "clips": {name: {m: to_json(modes[m]) for m in MODES}
+        entry = {"backend": b, "clips": {name: {m: utterances_to_json(modes[m]) for m in MODES}
                                          for name, modes in sorted(heard.items())}}
         write_recorded(args.write, entry, ABOUT)
         print(f"wrote {args.write}", file=sys.stderr)

@@ -105,6 +105,36 @@ class Replay:
     audio_seconds: float = 0.0
 
 
+    @property
+    def utterances(self) -> list:
+        """The committed words grouped as the note builder groups them: one Utterance per
+        utterance end (what is left at the end of the stream is the last one)."""
+        from dictate.words import Utterance
+
+        utterances, pending = [], []
+        for commit in self.commits:
+            pending += commit.words
+            if commit.end_of_utterance and pending:
+                utterances.append(Utterance(tuple(pending)))
+                pending = []
+        if pending:
+            utterances.append(Utterance(tuple(pending)))
+        return utterances
+
+
+def utterances_to_json(utterances) -> list:  # noqa: ANN001 - Utterances
+    """Utterances as lists of [word, start s, end s, probability], for recordings that
+    let an interpreter be scored again without the model."""
+    return [[[w.text, round(w.start, 3), round(w.end, 3), round(w.probability, 3)] for w in u.words]
+            for u in utterances]
+
+
+def utterances_from_json(rows: list) -> list:
+    from dictate.words import Utterance, Word
+
+    return [Utterance(tuple(Word(t, s, e, p) for t, s, e, p in words)) for words in rows]
+
+
 def replay(samples: np.ndarray, make_streamer, block: float = 0.1) -> Replay:
     """Feed audio as if live, through the engine loop `dictate listen` uses. The clock waits
     for audio to arrive and is charged the real time each block takes, like the live loop

@@ -20,6 +20,7 @@ from support import DATA, ROOT
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import eval_negatives  # noqa: E402
+import evallib  # noqa: E402
 
 from dictate.catalog.loader import load_catalog  # noqa: E402
 from dictate.words import Utterance, Word  # noqa: E402
@@ -29,7 +30,7 @@ SETTINGS = eval_negatives.note_settings(load_catalog())
 
 
 def heard(entry: dict, mode: str) -> dict[str, list[Utterance]]:
-    return {name: eval_negatives.from_json(modes[mode]) for name, modes in entry["clips"].items()}
+    return {name: evallib.utterances_from_json(modes[mode]) for name, modes in entry["clips"].items()}
 
 
 def label(entry: dict) -> str:
@@ -104,9 +105,9 @@ def test_the_script_checks_the_recordings_without_the_model():
 def test_the_script_fails_when_a_recording_sets_off_a_command(tmp_path):
     entry = RECORDED[0]
     name = "nst_danspeech_u0042010"
-    changed = with_words_after_a_pause(eval_negatives.from_json(entry["clips"][name]["live"])[0], 8,
+    changed = with_words_after_a_pause(evallib.utterances_from_json(entry["clips"][name]["live"])[0], 8,
                                        "overskrift ernæring")
-    clips = {**entry["clips"], name: {**entry["clips"][name], "live": eval_negatives.to_json([changed])}}
+    clips = {**entry["clips"], name: {**entry["clips"][name], "live": evallib.utterances_to_json([changed])}}
     path = tmp_path / "negatives.json"
     eval_negatives.write_recorded(path, {"backend": entry["backend"], "clips": clips}, "test")
     assert eval_negatives.main(["--recorded", str(path)]) == 1
