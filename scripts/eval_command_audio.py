@@ -451,6 +451,34 @@ class Score:
         return self.placed_right / self.sentences if self.sentences else 1.0
 
 
+def sweep_pause(pauses: list[float], recorded_file: Path, by_id: dict, conditions: list[str], modes: list[str],
+                settings, autotext_sections: dict[str, str]) -> int:  # noqa: ANN001
+    """How long a gap in the word times must be to count as a pause, chosen on data: the audio
+    set's recall and precision (every condition) against false commands on real Danish speech."""
+    import eval_negatives
+    from evallib import utterances_from_json
+
+    import dictate.interpret.interpreter as interpreter_module
+
+    recorded = json.loads(recorded_file.read_text(encoding="utf-8"))
+    negatives = eval_negatives.load_recorded(ROOT / "tests" / "data" / "danish_negatives.json")
+    danish = eval_negatives.note_settings(eval_negatives.load_catalog())
+    print(f"{'pause s':>7} {'mode':<7} {'precision':>9} {'recall':>6} {'placement':>9}  Danish false commands")
+    for pause in pauses:
+        interpreter_module.PAUSE = pause
+        fired = sum(len(eval_negatives.false_alarms(danish, utterances_from_json(rows)))
+                    for entry in negatives for clip in entry["clips"].values() for rows in clip.values())
+        for mode in modes:
+            score = Score()
+            for row in recorded["heard"]:
+                if row["id"] in by_id and row["condition"] in conditions and row["mode"] == mode:
+                    score.add(by_id[row["id"]], interpret(utterances_from_json(row["utterances"]), settings),
+                              autotext_sections)
+            print(f"{pause:>7.2f} {mode:<7} {score.precision:>9.3f} {score.recall:>6.3f} {score.placement:>9.3f}  "
+                  f"{fired}")
+    return 0
+
+
 def breakdown(scores: dict, table: str, key) -> str:  # noqa: ANN001
     """Recall for one pause or voice over every condition and mode, as heard/expected."""
     heard = sum(getattr(s, table).get(key, [0, 0])[0] for s in scores.values())
@@ -484,6 +512,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when snr20 misses the targets")
     parser.add_argument("--compose", type=int, metavar="N", help="print a new set of N dictations and stop")
     parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--sweep-pause", metavar="S,S,...", help="with --rescore: recall and precision for each "
+                        "of these pause lengths (the interpreter's PAUSE), and the false commands on the recorded "
+                        "Danish speech of tests/data/danish_negatives.json")
     parser.add_argument("--hints", action="store_true", help="give the model the templates' hints, as "
                         "`dictate listen --hints` does")
     parser.add_argument("-v", "--verbose", action="store_true", help="show each dictation that was not perfect")
@@ -515,6 +546,11 @@ def main(argv: list[str]) -> int:
     autotext_sections = {a.id: a.headings.get("fsiii") for a in settings.autotexts}
     by_id = {d.id: d for d in dictations}
     scores: dict[tuple[str, str], Score] = {}
+    if args.sweep_pause:
+        if not args.rescore:
+            parser.error("--sweep-pause needs --rescore FILE")
+        return sweep_pause([float(v) for v in args.sweep_pause.split(",")], args.rescore, by_id, conditions, modes,
+                           settings, autotext_sections)
     if args.rescore:
         # What the model heard, recorded by --record, through today's interpreter: no model needed.
         recorded = json.loads(args.rescore.read_text(encoding="utf-8"))
