@@ -76,6 +76,22 @@ def run(coroutine) -> object:  # noqa: ANN001
     return asyncio.run(coroutine)
 
 
+def toasts_until_stopped(app, before_quit=lambda: None) -> list[str]:  # noqa: ANN001
+    """Run the app until its engine has stopped, then Ctrl+Q (which starts a new note): the
+    toasts it showed. `before_quit` looks at the app before that."""
+    seen: list[str] = []
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            seen.extend(n.message for n in app._notifications)
+            before_quit()
+            await pilot.press("ctrl+q")
+
+    run(scenario())
+    return seen
+
+
 def test_dictate_heading_autotext_field_undo_finish_and_the_output():
     engine, _ = fake_engine()
     app = make_app(options(lambda: engine))
@@ -567,15 +583,7 @@ def test_a_spoken_heading_is_shown_briefly_and_an_unknown_one_is_said():
               ["Overskrift", "kaffemaskine."], ["Hun", "drak", "te."]]
     engine, _ = fake_engine(script=script)
     app = make_app(options(lambda: engine))
-    seen: list[str] = []
-
-    async def scenario():
-        async with app.run_test(size=(80, 24)) as pilot:
-            await wait_for(pilot, lambda: app.state == "stopped")
-            seen.extend(n.message for n in app._notifications)
-            await pilot.press("ctrl+q")
-
-    run(scenario())
+    seen = toasts_until_stopped(app)
     assert "→ Ernæring" in seen
     assert "Ingen overskrift passer til »kaffemaskine« – tryk F2 for at vælge" in seen
 
@@ -666,16 +674,9 @@ def test_a_machine_too_slow_for_live_words_is_told_in_danish_and_the_note_is_who
     engine = Engine(Source(audio), Streamer(transcribe=fake, vad=fake_vad, clock=clock,
                                             config=StreamSettings(trim_at=30.0)), live_source=False)
     app = make_app(options(lambda: engine))
-    seen: list[str] = []
-
-    async def scenario():
-        async with app.run_test(size=(80, 24)) as pilot:
-            await wait_for(pilot, lambda: app.state == "stopped")
-            seen.extend(n.message for n in app._notifications)
-            seen.append(app.note.sections["general"].text)
-            await pilot.press("ctrl+q")
-
-    run(scenario())
+    text: list[str] = []
+    seen = toasts_until_stopped(app, before_quit=lambda: text.append(app.note.sections["general"].text))
+    seen += text
     assert seen.count("Maskinen er for langsom til direkte visning; teksten kommer ved pauser") == 1
     assert seen[-1] == ("Borgeren sov godt i nat og spiste lidt. Hun har ikke smerter. "
                         "Borgeren sov godt i nat og spiste lidt.")
@@ -713,15 +714,7 @@ def test_a_note_being_dictated_in_another_window_is_left_alone_and_said(tmp_path
     engine, _ = fake_engine()
     # (restorable_drafts leaves held drafts out of the offer: tests/adversarial/test_draft_ownership.py)
     app = make_app(replace(options(lambda: engine), drafts=store, recover=lambda: None))
-    seen: list[str] = []
-
-    async def scenario():
-        async with app.run_test(size=(80, 24)) as pilot:
-            await wait_for(pilot, lambda: app.state == "stopped")
-            seen.extend(n.message for n in app._notifications)
-            await pilot.press("ctrl+q")
-
-    run(scenario())
+    seen = toasts_until_stopped(app)
     assert "1 notat(er) bliver dikteret i et andet vindue og bliver ikke rørt her" in seen
     assert other.path.exists()
     other.close()
