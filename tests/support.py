@@ -37,6 +37,25 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300)
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
+def listen_until_committed(env: dict[str, str], *options: str, words: int = 3) -> tuple[subprocess.Popen, list[str]]:
+    """`dictate listen --realtime` on en_live.wav (jsonl on stdout), read until `words` words are
+    committed: the still-running process, to be killed or left, and the words committed so far."""
+    import json
+
+    live = subprocess.Popen([sys.executable, "-m", "dictate", "listen", "-l", "en", *options, "--realtime", "--input",
+                             str(DATA / "en_live.wav")], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True, cwd=ROOT, env=env)
+    assert live.stdout is not None
+    seen: list[str] = []
+    for line in live.stdout:
+        event = json.loads(line)
+        if event["type"] == "commit":
+            seen += [w["text"] for w in event["words"]]
+        if len(seen) >= words:
+            break
+    return live, seen
+
+
 _SESSIONS = itertools.count()
 
 

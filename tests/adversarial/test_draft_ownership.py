@@ -9,11 +9,9 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 
 import pytest
-from support import DATA, ROOT, run_cli, spoken_text
+from support import listen_until_committed, run_cli, spoken_text
 
 from dictate.notes.drafts import DraftStore, Journal, committed_words, in_use
 
@@ -24,17 +22,7 @@ def test_a_second_recover_leaves_a_running_session_alone_and_nothing_is_lost(tmp
     """listen --realtime runs; another shell runs listen --recover; the first is then killed.
     Every word the first session committed comes back from its draft."""
     env = {**os.environ, "DICTATE_DRAFTS_DIR": str(tmp_path / "drafts")}
-    live = subprocess.Popen([sys.executable, "-m", "dictate", "listen", "-l", "en", "--realtime", "--input",
-                             str(DATA / "en_live.wav")], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            text=True, cwd=ROOT, env=env)
-    assert live.stdout is not None
-    seen: list[str] = []
-    for line in live.stdout:
-        event = json.loads(line)
-        if event["type"] == "commit":
-            seen += [w["text"] for w in event["words"]]
-        if len(seen) >= 3:
-            break
+    live, seen = listen_until_committed(env)
     assert len(seen) >= 3, "the live session committed nothing"
 
     other = run_cli("listen", "--recover", "-f", "text", env=env)

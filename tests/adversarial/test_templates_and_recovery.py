@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from support import DATA, ROOT, run_cli, spoken_text
+from support import DATA, ROOT, listen_until_committed, run_cli, spoken_text
 
 from dictate.catalog.loader import load_catalog
 from dictate.exit_codes import ExitCode
@@ -51,17 +51,7 @@ def test_a_draft_made_with_a_custom_layout_restores_with_it(tmp_path):
 def test_listen_with_a_layout_path_killed_then_recovered_without_it(tmp_path):
     env = {**os.environ, "DICTATE_DRAFTS_DIR": str(tmp_path / "drafts")}
     layout = custom_layout(tmp_path)
-    live = subprocess.Popen([sys.executable, "-m", "dictate", "listen", "-l", "en", "--layout", str(layout),
-                             "--realtime", "--input", str(DATA / "en_live.wav")], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, cwd=ROOT, env=env)
-    assert live.stdout is not None
-    seen: list[str] = []
-    for line in live.stdout:
-        event = json.loads(line)
-        if event["type"] == "commit":
-            seen += [w["text"] for w in event["words"]]
-        if len(seen) >= 3:
-            break
+    live, seen = listen_until_committed(env, "--layout", str(layout))
     os.kill(live.pid, signal.SIGKILL)
     live.wait(timeout=30)
     recovered = run_cli("listen", "--recover", "-f", "json", env=env)
