@@ -19,7 +19,7 @@ from pathlib import Path
 from dictate.catalog.loader import load_catalog
 from dictate.notes.pipeline import NoteSettings
 from dictate.runtime.engine import Engine
-from dictate.speech.fake import FakeWhisper, fake_vad, speak
+from dictate.speech.fake import ArraySource, FakeWhisper, fake_vad, speak
 from dictate.speech.streamer import Streamer
 from dictate.ui.app import AppSettings, make_app
 
@@ -29,17 +29,6 @@ SCRIPT = [["Borgeren", "har", "sovet", "godt", "og", "har", "ikke", "haft", "sme
           ["Overskrift", "ernæring."], ["Hun", "har", "drukket", "1,5", "l", "væske."],
           ["Autotekst", "sårpleje."], ["venstre", "underben"], ["Næste", "felt."], ["3", "gange", "4"],
           ["Næste", "felt."]]
-
-
-class Source:
-    description = {"kind": "file", "path": "besøg.wav"}
-
-    def __init__(self, audio) -> None:  # noqa: ANN001
-        self.audio = audio
-
-    def frames(self):  # noqa: ANN201
-        for i in range(0, len(self.audio), 1600):
-            yield self.audio[i:i + 1600]
 
 
 def main() -> int:
@@ -55,7 +44,7 @@ def main() -> int:
     audio, _ = speak(SCRIPT, vocabulary)
 
     def engine() -> Engine:
-        return Engine(Source(audio), Streamer(transcribe=FakeWhisper(vocabulary), vad=fake_vad), live_source=False)
+        return Engine(ArraySource(audio), Streamer(transcribe=FakeWhisper(vocabulary), vad=fake_vad), live_source=False)
 
     app = make_app(AppSettings(settings=settings, engine_factory=engine, source_label="besøg.wav",
                               model_label="whisper-base"))

@@ -109,5 +109,18 @@ class FakeWhisper:
         return words
 
 
+class ArraySource:
+    """An audio source over samples in memory (`speak`'s), in 0.1 s blocks, as fast as read."""
+
+    def __init__(self, audio: np.ndarray, path: str = "besøg.wav") -> None:
+        self.audio = audio
+        self.description = {"kind": "file", "path": path}
+
+    def frames(self):  # noqa: ANN201 - Iterator[np.ndarray]
+        step = SAMPLE_RATE // 10
+        for i in range(0, len(self.audio), step):
+            yield self.audio[i:i + step]
+
+
 def fake_vad(audio: np.ndarray) -> np.ndarray:
     return (np.abs(audio.reshape(-1, 512)).max(axis=1) > LOUD).astype(np.float32)

@@ -18,7 +18,7 @@ from dictate.output import events
 from dictate.runtime.engine import Engine
 from dictate.runtime.headless import HeadlessSession
 from dictate.runtime.session import Dictation
-from dictate.speech.fake import FakeWhisper, fake_vad, speak
+from dictate.speech.fake import ArraySource, FakeWhisper, fake_vad, speak
 from dictate.speech.streamer import Streamer
 
 CATALOG = load_catalog()
@@ -26,23 +26,12 @@ SETTINGS = NoteSettings(layout=CATALOG.layouts["fsiii"], commands=CATALOG.comman
                         autotexts=CATALOG.autotexts_for("da"))
 
 
-class Source:
-    description = {"kind": "file", "path": "besøg.wav"}
-
-    def __init__(self, audio) -> None:  # noqa: ANN001
-        self.audio = audio
-
-    def frames(self):  # noqa: ANN201
-        for i in range(0, len(self.audio), 1600):
-            yield self.audio[i:i + 1600]
-
-
 def test_listen_reports_an_unknown_heading_with_the_words_heard_and_the_candidates(tmp_path, caplog):
     script = [["Borgeren", "sov", "godt."], ["Overskrift", "væskning."], ["Hun", "drak", "te."],
               ["Overskrift", "kaffemaskine."]]
     vocabulary = sorted({w for u in script for w in u})
     audio, truth = speak(script, vocabulary)
-    engine = Engine(Source(audio), Streamer(transcribe=FakeWhisper(vocabulary), vad=fake_vad), live_source=False)
+    engine = Engine(ArraySource(audio), Streamer(transcribe=FakeWhisper(vocabulary), vad=fake_vad), live_source=False)
     store = DraftStore(tmp_path / "drafts")
     session = HeadlessSession(Dictation(SETTINGS, None, CATALOG, None), engine, store)  # type: ignore[arg-type]
     reports: list = []
