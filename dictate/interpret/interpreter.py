@@ -24,7 +24,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
@@ -463,18 +463,10 @@ class Interpreter:
                 self._notice(tokens[i].word.start, "heading_no_name", "a heading command without a heading name")
             return None
         best: tuple[float, int, str] | None = None
-        for n in range(1, MAX_HEADING_WORDS + 1):
-            window = tokens[after_keyword:after_keyword + n]
-            if len(window) < n:
-                break
-            spoken = " ".join(t.norm for t in window)
-            for name, key in self._names:
-                score = fuzz.ratio(spoken, name)
-                # Ties go to the longer name: "søvn og hvile" over "søvn".
-                if score >= HEADING_THRESHOLD and (best is None or (score, n) > best[:2]):
-                    best = (score, n, key)
-            if window[-1].ends_sentence:
-                break  # a heading name does not run past the end of a sentence
+        for score, n, key in self._heading_scores(tokens, after_keyword):
+            # Ties go to the longer name: "søvn og hvile" over "søvn".
+            if score >= HEADING_THRESHOLD and (best is None or (score, n) > best[:2]):
+                best = (score, n, key)
         if best is not None and not strict:
             end = after_keyword + best[1]
             whole_sentence = end == len(tokens) or tokens[end - 1].ends_sentence
@@ -486,6 +478,19 @@ class Interpreter:
             return None
         return best[2], after_keyword + best[1]
 
+    def _heading_scores(self, tokens: list[_Token], after_keyword: int) -> Iterator[tuple[float, int, str]]:
+        """(score, words, section key): every heading name against one to MAX_HEADING_WORDS
+        words after the command; a heading name does not run past the end of a sentence."""
+        for n in range(1, MAX_HEADING_WORDS + 1):
+            window = tokens[after_keyword:after_keyword + n]
+            if len(window) < n:
+                break
+            spoken = " ".join(t.norm for t in window)
+            for name, key in self._names:
+                yield fuzz.ratio(spoken, name), n, key
+            if window[-1].ends_sentence:
+                break
+
     def _unknown_heading(self, tokens: list[_Token], i: int, after_keyword: int) -> UnknownHeading:
         """The notice and the mark for a heading command whose name matched no heading.
 
@@ -495,21 +500,13 @@ class Interpreter:
         with, or without a candidate the words up to the end of the sentence.
         """
         scores: dict[str, tuple[float, int]] = {}  # section key -> (best score, words)
-        window: list[_Token] = []
-        for n in range(1, MAX_HEADING_WORDS + 1):
-            window = tokens[after_keyword:after_keyword + n]
-            if len(window) < n:
-                break
-            spoken = " ".join(t.norm for t in window)
-            for name, key in self._names:
-                score = fuzz.ratio(spoken, name)
-                if score >= CANDIDATE_THRESHOLD and (score, n) > scores.get(key, (0.0, 0)):
-                    scores[key] = (score, n)
-            if window[-1].ends_sentence:
-                break
+        words = 0
+        for score, n, key in self._heading_scores(tokens, after_keyword):
+            words = n
+            if score >= CANDIDATE_THRESHOLD and (score, n) > scores.get(key, (0.0, 0)):
+                scores[key] = (score, n)
         ranked = sorted(scores, key=lambda key: scores[key], reverse=True)[:CANDIDATES]
-        if ranked:
-            window = tokens[after_keyword:after_keyword + scores[ranked[0]][1]]
+        window = tokens[after_keyword:after_keyword + (scores[ranked[0]][1] if ranked else words)]
         heard = " ".join(t.core for t in window if t.core)
         names = tuple((key, self.layout.section(key).heading(self.language)) for key in ranked)
         at = tokens[i].word.start
