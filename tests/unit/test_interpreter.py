@@ -265,6 +265,30 @@ def test_a_heading_after_a_pause_counts_even_after_a_comma():
     assert notices == []
 
 
+@pytest.mark.parametrize("spoken, edit", [
+    ("And do that.", "Undo"),          # "undo that", heard by base on the audio set
+    ("Next feel.", "NextField"),
+    ("And that.", None),               # 80 against "undo that": an ordinary reply stays text
+    ("Fortrudt.", None),               # one-word commands keep the stricter threshold
+    ("Next time.", None),
+])
+def test_a_command_of_several_words_may_bend_one_word(spoken, edit):
+    """81 for a command of two words or more (85 for one word): "and do that" scores 82."""
+    language = "da" if spoken == "Fortrudt." else "en"
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands(language), language=language)
+    kinds = [type(e).__name__ for e in settings.interpreter().feed(paused(spoken))]
+    assert kinds == ([edit] if edit else ["AddWord"] * len(spoken.split())), kinds
+
+
+def test_an_auto_text_whose_trigger_follows_a_comma_inside_the_command():
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands("en"), language="en",
+                            autotexts=load_catalog().autotexts_for("en"))
+    interpreter = settings.interpreter()
+    edits = interpreter.feed(paused("She talked about her late husband, auto text, blood pressure and pulse."))
+    assert type(edits[-1]).__name__ == "InsertAutoText" and edits[-1].autotext.id == "blodtryk_puls"
+    assert edits[-2].text == "husband." and interpreter.notices == []
+
+
 def test_a_comma_is_a_boundary_even_when_the_word_times_show_no_pause():
     """Whisper may stretch a word over the pause ("husband, auto[12.76-13.54] text"), so the
     comma it wrote there counts: a heading, or a clause that is a whole command, acts."""
