@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dictate.audio.recorder import AudioRecorder
@@ -150,8 +150,7 @@ def live_streamer(recogniser: Recogniser, language: str, *, vad: VoiceActivity |
     hotwords = recogniser.hotwords
     live = live or LiveSettings()
     if hotwords:
-        live = LiveSettings(beam_size=live.beam_size, final_beam_size=live.final_beam_size, stream=live.stream,
-                            hotwords=lambda: hotwords)
+        live = replace(live, hotwords=lambda: hotwords)
     return make_streamer(recogniser.transcriber, language, live, vad=vad, wrap=wrap)  # type: ignore[arg-type]
 
 
