@@ -71,6 +71,9 @@ CANDIDATES = 3
 #: other auto-text by MARGIN; otherwise the candidates are offered as a choice.
 AUTOTEXT_THRESHOLD = 78.0
 AUTOTEXT_MARGIN = 8.0
+#: When only the end of the auto-text keyword was heard ("… text skin check"), the trigger
+#: must match at least this well.
+LOOSE_TRIGGER_THRESHOLD = 90.0
 #: A gap between two words at least this long (s) is a pause: a command may start after it.
 #: Within ordinary sentences of the eval clips, gaps of 0.3 s and more come only at
 #: commas (4 of 334 word pairs); a nurse pauses about 0.4-1 s around a command.
@@ -336,6 +339,15 @@ class Interpreter:
             # ... or glued to the trigger: "autotekstsårpleje".
             if rest is None and words[0].startswith(keyword) and len(words[0]) > len(keyword):
                 best_keyword, rest = 100.0, words[0][len(keyword):] + "".join(words[1:])
+        loose = False
+        if rest is None:
+            # The end of the keyword heard, its start not: "I'll go text skin check", "Argo
+            # text dressing change" (base on "auto text"). At most two words before it, and
+            # the rest of the stretch must then be a trigger, closely.
+            for k in range(min(3, len(words) - 1)):
+                if len(words[k]) >= 4 and any(kw.endswith(words[k]) for kw in self._autotext_keywords):
+                    rest, loose = "".join(words[k + 1:]), True
+                    break
         if rest is None:
             return None
         at = sentence[0].word.start
@@ -350,6 +362,9 @@ class Interpreter:
             if owner.id not in by_autotext or score > by_autotext[owner.id][0]:
                 by_autotext[owner.id] = (score, owner)
         ranked = sorted(by_autotext.values(), key=lambda item: -item[0])
+        if loose and (not ranked or ranked[0][0] < LOOSE_TRIGGER_THRESHOLD
+                      or (len(ranked) > 1 and ranked[0][0] - ranked[1][0] < AUTOTEXT_MARGIN)):
+            return None  # no clear trigger: the words are text, and nothing to say
         if not ranked or ranked[0][0] < AUTOTEXT_THRESHOLD:
             self._notice(at, "autotext_unknown", "an auto-text command that matches no auto-text")
             return []

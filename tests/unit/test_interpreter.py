@@ -280,6 +280,24 @@ def test_a_command_of_several_words_may_bend_one_word(spoken, edit):
     assert kinds == ([edit] if edit else ["AddWord"] * len(spoken.split())), kinds
 
 
+@pytest.mark.parametrize("spoken, language, autotext", [
+    ("I'll go text skin check.", "en", "hudobservation"),   # base on espeak's "auto text"
+    ("Argo text dressing change.", "en", "saarpleje"),
+    ("Otto tekst sårpleje.", "da", "saarpleje"),
+    ("I'll go text her daughter.", "en", None),             # no trigger after it: text, and no notice
+    ("She sent a text about wound care.", "en", None),      # too many words before "text"
+    ("Porto text mitle signs.", "en", None),                # the trigger must then match closely
+])
+def test_an_auto_text_is_known_by_the_end_of_its_keyword_and_a_close_trigger(spoken, language, autotext):
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands(language), language=language,
+                            autotexts=load_catalog().autotexts_for(language))
+    interpreter = settings.interpreter()
+    edits = interpreter.feed(paused(spoken))
+    inserted = [e.autotext.id for e in edits if type(e).__name__ == "InsertAutoText"]
+    assert inserted == ([autotext] if autotext else [])
+    assert interpreter.notices == []
+
+
 def test_an_auto_text_whose_trigger_follows_a_comma_inside_the_command():
     settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands("en"), language="en",
                             autotexts=load_catalog().autotexts_for("en"))
