@@ -451,6 +451,14 @@ class Score:
         return self.placed_right / self.sentences if self.sentences else 1.0
 
 
+def load_recorded(path: Path) -> dict:
+    """A --record file (or its .gz, as kept in tests/data)."""
+    import gzip
+
+    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    return json.loads(raw.decode("utf-8"))
+
+
 def sweep_pause(pauses: list[float], recorded_file: Path, by_id: dict, conditions: list[str], modes: list[str],
                 settings, autotext_sections: dict[str, str]) -> int:  # noqa: ANN001
     """How long a gap in the word times must be to count as a pause, chosen on data: the audio
@@ -460,7 +468,7 @@ def sweep_pause(pauses: list[float], recorded_file: Path, by_id: dict, condition
 
     import dictate.interpret.interpreter as interpreter_module
 
-    recorded = json.loads(recorded_file.read_text(encoding="utf-8"))
+    recorded = load_recorded(recorded_file)
     negatives = eval_negatives.load_recorded(ROOT / "tests" / "data" / "danish_negatives.json")
     danish = eval_negatives.note_settings(eval_negatives.load_catalog())
     print(f"{'pause s':>7} {'mode':<7} {'precision':>9} {'recall':>6} {'placement':>9}  Danish false commands")
@@ -553,7 +561,7 @@ def main(argv: list[str]) -> int:
                            settings, autotext_sections)
     if args.rescore:
         # What the model heard, recorded by --record, through today's interpreter: no model needed.
-        recorded = json.loads(args.rescore.read_text(encoding="utf-8"))
+        recorded = load_recorded(args.rescore)
         print(f"machine (recorded): {recorded['machine']}; backend: {recorded['backend']}")
         for row in recorded["heard"]:
             if row["id"] in by_id and row["condition"] in conditions and row["mode"] in modes:

@@ -103,6 +103,36 @@ def test_spoken_parts_are_separated_by_exactly_the_sets_pauses_and_the_room_adds
     assert np.abs(spoken.samples[after_last]).max() == 0 and np.abs(echoed[after_last]).max() > 1e-3
 
 
+#: What base heard on the whole set (eval_command_audio.py --record, then gzip), per backend, and the
+#: figures today's interpreter gives on it at 20 dB (offline, live): (precision, recall, placement).
+RECORDED = {
+    "mkl0": {"offline": (1.0, 0.868, 0.890), "live": (1.0, 0.657, 0.671)},
+    "mkl1": {"offline": (1.0, 0.845, 0.858), "live": (1.0, 0.645, 0.680)},
+}
+
+
+@pytest.mark.parametrize("backend", sorted(RECORDED))
+def test_the_interpreter_on_what_the_model_heard_keeps_its_precision_and_recall(backend):
+    """No model: the recorded words of all 64 dictations at 20 dB through today's interpreter. A change
+    that makes a command fire where none was said, or loses commands base did hear, shows here."""
+    from evallib import utterances_from_json
+
+    from dictate.runtime.session import SessionSettings, prepare
+
+    recorded = eca.load_recorded(DATA / f"command_audio_heard_{backend}.json.gz")
+    settings = prepare(SessionSettings(language="en")).settings
+    sections = {a.id: a.headings.get("fsiii") for a in settings.autotexts}
+    by_id = {d.id: d for d in eca.load_set(DATA / "command_audio.yaml")}
+    for mode, (precision, recall, placement) in RECORDED[backend].items():
+        score = eca.Score()
+        for row in recorded["heard"]:
+            if row["condition"] == "snr20" and row["mode"] == mode:
+                score.add(by_id[row["id"]], eca.interpret(utterances_from_json(row["utterances"]), settings), sections)
+        assert score.dictations == 64 and sum(score.expected.values()) == 265
+        assert score.precision >= precision - 0.005, (mode, score.precision)
+        assert score.recall >= recall - 0.005 and score.placement >= placement - 0.005, (mode, score.recall)
+
+
 @pytest.mark.model
 def test_commands_are_heard_end_to_end_at_20_db_offline_and_live_and_rescoring_agrees(tmp_path):
     """A slice of the set through the real model, as `eval_command_audio.py` measures it in full.
