@@ -35,6 +35,16 @@ class Utterance:
         return self.words[-1].end if self.words else 0.0
 
 
+#: Abbreviations whose period does not end a sentence ("kl. 8", "bl.a. skoen"): the
+#: interpreter does not start a command after them, nor the note a capital.
+ABBREVIATIONS = frozenset({"kl", "ca", "evt", "pga", "mht", "inkl", "dvs", "fx", "bl.a", "dr", "mr", "mrs"})
+
+
+def is_abbreviation(text: str) -> bool:
+    """`text` as written ("bl.a.", "Kl.") is an abbreviation that its period does not end."""
+    return text.endswith(".") and text.rstrip(".").casefold() in ABBREVIATIONS
+
+
 def attaches(text: str) -> bool:
     """Whether a written word goes against the word before it, without a space.
 

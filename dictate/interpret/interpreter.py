@@ -48,7 +48,7 @@ from dictate.interpret.edits import (
     UnknownHeading,
 )
 from dictate.interpret.numbers import find_numbers
-from dictate.words import Utterance, Word
+from dictate.words import ABBREVIATIONS, Utterance, Word
 
 #: Minimum rapidfuzz ratio for the command word itself ("overskrif" still counts).
 KEYWORD_THRESHOLD = 85.0
@@ -78,8 +78,6 @@ LOOSE_TRIGGER_THRESHOLD = 90.0
 #: Within ordinary sentences of the eval clips, gaps of 0.3 s and more come only at
 #: commas (4 of 334 word pairs); a nurse pauses about 0.4-1 s around a command.
 PAUSE = 0.3
-#: Abbreviations whose period does not end a sentence ("kl. 8").
-ABBREVIATIONS = frozenset({"kl", "ca", "evt", "pga", "mht", "inkl", "dvs", "fx", "bl.a", "dr", "mr", "mrs"})
 
 _SPLIT = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
 _SENTENCE_END = ".?!"

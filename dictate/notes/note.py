@@ -34,7 +34,7 @@ from dictate.interpret.edits import (
     Undo,
     UnknownHeading,
 )
-from dictate.words import Word, attaches
+from dictate.words import Word, attaches, is_abbreviation
 
 BREAKS = ("\n", "\n\n")
 SENTENCE_END = ".?!"
@@ -205,7 +205,7 @@ def _ends_sentence(tokens: Sequence[Token]) -> bool:
     last = tokens[-1]
     if last.kind == "mark":
         return last.is_break or last.text in SENTENCE_END
-    return last.shown[-1:] in SENTENCE_END
+    return last.shown[-1:] in SENTENCE_END and not is_abbreviation(last.shown)
 
 
 @dataclass

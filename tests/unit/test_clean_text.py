@@ -81,6 +81,11 @@ def test_an_abbreviation_cut_at_its_full_stop_stays_one_word():
     assert note_text(segment(" Han", " fik", " bl", ".a.", "", " 2", " tabletter.")) == "Han fik bl.a. 2 tabletter."
 
 
+def test_no_capital_after_an_abbreviation_s_full_stop():
+    assert note_text(segment(" Han", " fik", " bl", ".a.", " skoen", " på.")) == "Han fik bl.a. skoen på."
+    assert note_text(segment(" Hun", " kom", " kl.", " otte.", " hun", " sov.")) == "Hun kom kl. 8. Hun sov."
+
+
 def test_a_comma_from_the_next_decode_goes_against_the_word_before():
     # The live streamer commits "6" from one decode and ",53600" from the next: two words.
     first, second = _words(segment(" 6")), _words(segment(",53600", " og", " 1", ",3.", start=0.3))
