@@ -36,6 +36,7 @@ from dictate.speech.streamer import Commit, Partial
 from dictate.ui.noteview import styled_note
 from dictate.ui.screens import Choice, Editor, Help, Picker, Question, Recovery
 from dictate.ui.strings import Strings
+from dictate.words import join_words
 
 log = logging.getLogger("dictate")
 
@@ -465,7 +466,7 @@ class DictateApp(App[list[str]]):
         self._refresh_status()
 
     def _refresh_note(self) -> None:
-        pending = " ".join(w.text for w in self.builder.pending) if not self.note.finished else ""
+        pending = join_words(self.builder.pending) if not self.note.finished else ""
         self.query_one("#note", Static).update(styled_note(self.note, self.strings("empty_note"), pending))
         problem = self.query_one("#problem", Static)
         problem.update(self.problem or "")

@@ -704,6 +704,27 @@ def test_the_latency_shown_is_what_the_nurse_waits_including_the_lag_behind_the_
     assert "Forsinkelse 2.4 s" in seen[0]
 
 
+def test_words_not_yet_interpreted_are_shown_as_written_with_a_comma_from_the_next_decode():
+    from dictate.runtime.engine import Events
+    from dictate.words import Word
+
+    engine, _ = fake_engine(script=[["Borgeren", "sov."]])
+    app = make_app(options(lambda: engine))
+    seen: list[str] = []
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            app.on_engine(Events([Commit((Word("Hun", 5.0, 5.2, 0.9), Word("spiste", 5.2, 5.6, 0.9)), False, 6.0)]))
+            app.on_engine(Events([Commit((Word(",", 5.6, 5.6, 0.9), Word("og", 5.7, 5.8, 0.9)), False, 7.0)]))
+            await pilot.pause(0.2)
+            seen.append(str(app.query_one("#note").render()))
+            await pilot.press("ctrl+q")
+
+    run(scenario())
+    assert "Hun spiste, og" in seen[0]
+
+
 def test_a_note_being_dictated_in_another_window_is_left_alone_and_said(tmp_path):
     """Another window's live draft is neither offered nor touched; the nurse is told why."""
     from dictate.notes.drafts import DraftStore
