@@ -682,47 +682,43 @@ def test_a_machine_too_slow_for_live_words_is_told_in_danish_and_the_note_is_who
                         "Borgeren sov godt i nat og spiste lidt.")
 
 
+def shown_after(widget: str, *messages) -> str:  # noqa: ANN002 - engine messages
+    """What `widget` shows once a short dictation has stopped and these engine messages came."""
+    engine, _ = fake_engine(script=[["Borgeren", "sov."]])
+    app = make_app(options(lambda: engine))
+    seen: list[str] = []
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            for message in messages:
+                app.on_engine(message)
+            await pilot.pause(0.6)  # the status bar refreshes twice a second
+            seen.append(str(app.query_one(widget).render()))
+            await pilot.press("ctrl+q")
+
+    run(scenario())
+    return seen[0]
+
+
 def test_the_latency_shown_is_what_the_nurse_waits_including_the_lag_behind_the_speaker():
     """A commit 0.4 s of audio after its last word, posted while the streamer is 2 s behind
     the wall clock: the nurse waited 2.4 s, not the 0.4 s the audio clock alone says."""
     from dictate.runtime.engine import Events
     from dictate.words import Word
 
-    engine, _ = fake_engine(script=[["Borgeren", "sov."]])
-    app = make_app(options(lambda: engine))
-    seen: list[str] = []
-
-    async def scenario():
-        async with app.run_test(size=(80, 24)) as pilot:
-            await wait_for(pilot, lambda: app.state == "stopped")
-            app.on_engine(Events([Commit((Word("godt.", 3.0, 3.6, 0.9),), True, emitted_at=4.0)], lag=2.0))
-            await pilot.pause(0.6)
-            seen.append(str(app.query_one("#bar").render()))
-            await pilot.press("ctrl+q")
-
-    run(scenario())
-    assert "Forsinkelse 2.4 s" in seen[0]
+    bar = shown_after("#bar", Events([Commit((Word("godt.", 3.0, 3.6, 0.9),), True, emitted_at=4.0)], lag=2.0))
+    assert "Forsinkelse 2.4 s" in bar
 
 
 def test_words_not_yet_interpreted_are_shown_as_written_with_a_comma_from_the_next_decode():
     from dictate.runtime.engine import Events
     from dictate.words import Word
 
-    engine, _ = fake_engine(script=[["Borgeren", "sov."]])
-    app = make_app(options(lambda: engine))
-    seen: list[str] = []
-
-    async def scenario():
-        async with app.run_test(size=(80, 24)) as pilot:
-            await wait_for(pilot, lambda: app.state == "stopped")
-            app.on_engine(Events([Commit((Word("Hun", 5.0, 5.2, 0.9), Word("spiste", 5.2, 5.6, 0.9)), False, 6.0)]))
-            app.on_engine(Events([Commit((Word(",", 5.6, 5.6, 0.9), Word("og", 5.7, 5.8, 0.9)), False, 7.0)]))
-            await pilot.pause(0.2)
-            seen.append(str(app.query_one("#note").render()))
-            await pilot.press("ctrl+q")
-
-    run(scenario())
-    assert "Hun spiste, og" in seen[0]
+    note = shown_after("#note",
+                       Events([Commit((Word("Hun", 5.0, 5.2, 0.9), Word("spiste", 5.2, 5.6, 0.9)), False, 6.0)]),
+                       Events([Commit((Word(",", 5.6, 5.6, 0.9), Word("og", 5.7, 5.8, 0.9)), False, 7.0)]))
+    assert "Hun spiste, og" in note
 
 
 def test_a_note_being_dictated_in_another_window_is_left_alone_and_said(tmp_path):
