@@ -41,7 +41,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dictate.interpret.numbers import find_numbers
+from dictate.interpret.numbers import cardinal_words, find_numbers
 
 __all__ = ["Token", "normalise", "normalise_numbers", "number_tokens", "strict_tokens"]
 
@@ -69,12 +69,8 @@ def normalise_numbers(text: str, language: str) -> str:
 
 # -- the languages' words that numbers.py does not read: ordinals, year pairs ----------
 
-_EN_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-             "nine": 9}
-_EN_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-             "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
-_EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-            "eighty": 80, "ninety": 90}
+_EN_UNITS, _en_small, _EN_TENS = cardinal_words("en")
+_EN_TEENS = {w: v for w, v in _en_small.items() if 10 <= v <= 19}
 # "second" is left out: it is a unit of time as often as an ordinal (see the module docstring).
 _EN_ORDINAL_UNITS = {"first": 1, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
                      "eighth": 8, "ninth": 9}
@@ -85,8 +81,7 @@ _EN_ORDINALS = {**_EN_ORDINAL_UNITS, "tenth": 10, "eleventh": 11, "twelfth": 12,
                 "hundredth": 100, "thousandth": 1000}
 _EN_YEAR_FIRST = {**{w: v for w, v in _EN_TEENS.items() if v >= 13}, "twenty": 20}
 
-_DA_UNITS = {"en": 1, "et": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7, "otte": 8,
-             "ni": 9}
+_DA_UNITS = {**cardinal_words("da")[0], "et": 1}
 _DA_ORDINAL_TENS = {"tyvende": 20, "tredivte": 30, "fyrretyvende": 40, "halvtredsindstyvende": 50,
                     "tresindstyvende": 60, "halvfjerdsindstyvende": 70, "firsindstyvende": 80,
                     "halvfemsindstyvende": 90}

@@ -235,6 +235,13 @@ def _english() -> _Language:
 
 
 _LANGUAGES: dict[str, _Language] = {"da": _danish(), "en": _english()}
+
+
+def cardinal_words(language: str) -> tuple[Mapping[str, int], Mapping[str, int], Mapping[str, int]]:
+    """The number words this module reads in `language`: (units 1-9 as used in compounds,
+    0-19, tens), for other readers of spoken numbers (the evaluation's scoring)."""
+    lang = _LANGUAGES[language]
+    return lang.compound_units, lang.small, lang.tens
 _UNIT_PHRASES: dict[str, list[tuple[tuple[str, ...], _Unit]]] = {
     code: sorted(lang.units.items(), key=lambda item: -len(item[0]))  # longest first
     for code, lang in _LANGUAGES.items()
