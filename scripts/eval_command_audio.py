@@ -470,7 +470,7 @@ def sweep_pause(pauses: list[float], recorded_file: Path, by_id: dict, condition
 
     recorded = load_recorded(recorded_file)
     negatives = eval_negatives.load_recorded(ROOT / "tests" / "data" / "danish_negatives.json")
-    danish = eval_negatives.note_settings(eval_negatives.load_catalog())
+    danish = eval_negatives.note_settings()
     print(f"{'pause s':>7} {'mode':<7} {'precision':>9} {'recall':>6} {'placement':>9}  Danish false commands")
     for pause in pauses:
         interpreter_module.PAUSE = pause
@@ -493,12 +493,6 @@ def breakdown(scores: dict, table: str, key) -> str:  # noqa: ANN001
     total = sum(getattr(s, table).get(key, [0, 0])[1] for s in scores.values())
     return f"{heard / total:.2f} ({total})" if total else "-"
 
-
-def backend() -> str:
-    """The CTranslate2 setting that changes the model's words between machines."""
-    import os
-
-    return f"CT2_USE_MKL={os.environ.get('CT2_USE_MKL', 'default')}"
 
 
 def kind(expect: str) -> str:
@@ -545,7 +539,7 @@ def main(argv: list[str]) -> int:
     if args.limit:
         dictations = dictations[:args.limit]
 
-    from evallib import machine, utterances_from_json, utterances_to_json
+    from evallib import backend, machine, utterances_from_json, utterances_to_json
 
     from dictate.runtime.session import SessionSettings, load_recogniser, prepare
 
@@ -570,7 +564,8 @@ def main(argv: list[str]) -> int:
                                                                                autotext_sections)
     else:
         recogniser = load_recogniser(session)
-        print(f"machine: {machine()}; backend: {backend()}" + ("; hints on" if args.hints else ""))
+        mkl = backend()["CT2_USE_MKL"] or "default"
+        print(f"machine: {machine()}; backend: CT2_USE_MKL={mkl}" + ("; hints on" if args.hints else ""))
         print(f"set: {args.set.name}, {len(dictations)} dictations, "
               f"{sum(len(d.expected) for d in dictations)} commands")
         record = []

@@ -35,15 +35,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import sys
 from pathlib import Path
 
 from eval_commands import command_of
 from evallib import utterances_from_json, utterances_to_json
 
-from dictate.catalog.loader import Catalog, load_catalog
+from dictate.catalog.loader import load_catalog
 from dictate.interpret.interpreter import PAUSE, Interpreter
 from dictate.notes.pipeline import NoteSettings
 from dictate.words import Utterance
@@ -55,10 +53,11 @@ LANGUAGE = "da"
 MODES = ("offline", "live")
 
 
-def note_settings(catalog: Catalog) -> NoteSettings:
-    """What `dictate transcribe` and `listen` interpret Danish with by default (see runtime.prepare)."""
-    return NoteSettings(layout=catalog.layouts["fsiii"], commands=catalog.commands[LANGUAGE], language=LANGUAGE,
-                        autotexts=catalog.autotexts_for(LANGUAGE), terms=catalog.terms(LANGUAGE))
+def note_settings(templates: Path | None = None) -> NoteSettings:
+    """What `dictate transcribe` and `listen` interpret Danish with by default."""
+    from dictate.runtime.session import SessionSettings, prepare
+
+    return prepare(SessionSettings(language=LANGUAGE, templates=templates)).settings
 
 
 def fired(interpreter: Interpreter, utterance: Utterance) -> list[str]:
@@ -76,14 +75,6 @@ def false_alarms(settings: NoteSettings, utterances: list[Utterance]) -> list[tu
 
 # -- the recordings file ------------------------------------------------------------
 
-def backend() -> dict[str, str]:
-    """What makes CTranslate2's numbers differ: its settings and the CPU."""
-    import evallib
-
-    cpu = evallib.machine().split(",")[0]
-    return {"CT2_USE_MKL": os.environ.get("CT2_USE_MKL", ""),
-            "CT2_FORCE_CPU_ISA": os.environ.get("CT2_FORCE_CPU_ISA", ""),
-            "cpu": cpu or platform.processor(), "machine": evallib.machine()}
 
 
 def load_recorded(path: Path) -> list[dict]:
@@ -195,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     catalog = load_catalog(args.templates)
     for problem in catalog.problems:
         print(f"template problem: {problem}", file=sys.stderr)
-    settings = note_settings(catalog)
+    settings = note_settings(args.templates)
 
     if args.recorded:
         alarms = 0
@@ -214,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     if not clips:
         print(f"no Danish clips with references in {args.source}", file=sys.stderr)
         return 66
-    b = backend()
+    b = evallib.backend()
     print(f"machine: {evallib.machine()}; CT2_USE_MKL={b['CT2_USE_MKL'] or '-'}"
           f"{' CT2_FORCE_CPU_ISA=' + b['CT2_FORCE_CPU_ISA'] if b['CT2_FORCE_CPU_ISA'] else ''}")
     heard = hear(clips, args.model)

@@ -86,6 +86,14 @@ def machine() -> str:
             f"faster-whisper {installed('faster-whisper')}, ctranslate2 {installed('ctranslate2')}")
 
 
+def backend() -> dict[str, str]:
+    """What makes CTranslate2's numbers differ between machines: its settings and the CPU."""
+    cpu = machine().split(",")[0]
+    return {"CT2_USE_MKL": os.environ.get("CT2_USE_MKL", ""),
+            "CT2_FORCE_CPU_ISA": os.environ.get("CT2_FORCE_CPU_ISA", ""),
+            "cpu": cpu or platform.processor(), "machine": machine()}
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 

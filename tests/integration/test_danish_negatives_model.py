@@ -19,8 +19,6 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import eval_negatives  # noqa: E402
 from evallib import Clip  # noqa: E402
 
-from dictate.catalog.loader import load_catalog  # noqa: E402
-
 pytestmark = pytest.mark.model
 
 
@@ -28,7 +26,7 @@ def test_real_danish_speech_sets_off_no_command_offline_or_live():
     audio = DATA / "nst_danspeech_u0042008.wav"
     clip = Clip("da", audio, audio.with_suffix(".txt").read_text(encoding="utf-8"))
     heard = eval_negatives.hear([clip], "base")[audio.stem]
-    settings = eval_negatives.note_settings(load_catalog())
+    settings = eval_negatives.note_settings()
     for mode in eval_negatives.MODES:
         utterances = heard[mode]
         assert sum(len(u.words) for u in utterances) >= 8, (mode, utterances)

@@ -22,11 +22,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import eval_negatives  # noqa: E402
 import evallib  # noqa: E402
 
-from dictate.catalog.loader import load_catalog  # noqa: E402
 from dictate.words import Utterance, Word  # noqa: E402
 
 RECORDED = eval_negatives.load_recorded(DATA / "danish_negatives.json")
-SETTINGS = eval_negatives.note_settings(load_catalog())
+SETTINGS = eval_negatives.note_settings()
 
 
 def heard(entry: dict, mode: str) -> dict[str, list[Utterance]]:
