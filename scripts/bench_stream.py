@@ -55,6 +55,9 @@ def main() -> int:
     parser.add_argument("--long-only", action="store_true", help="--realtime: only the long stream (--minutes)")
     parser.add_argument("--listen-arg", action="append", default=[], metavar="ARG",
                         help="--realtime: an extra argument for `dictate listen` (repeatable)")
+    parser.add_argument("--ab-env", metavar="NAME=VALUE",
+                        help="--realtime: run each stream twice in turn, as is and with this environment "
+                             "variable (e.g. DICTATE_MMAP_THRESHOLD=off), so one run compares both")
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                         help="override a StreamSettings field, e.g. --set end_silence=0.6 (repeatable)")
     args = parser.parse_args()
@@ -158,14 +161,22 @@ def realtime(args, clips) -> int:
     print(f"machine: {machine()}")
     print(f"model: {model.name} int8; real `dictate listen --realtime` {' '.join(args.listen_arg)}; "
           f"clips joined with {wallclock.PAUSE} s pauses")
+    # Each stream as is, and (--ab-env) with the variable set, one right after the other.
+    variants: list[tuple[str, dict[str, str]]] = [("", {})]
+    if args.ab_env:
+        key, _, value = args.ab_env.partition("=")
+        variants.append((f"+{key}={value}", {key: value}))
+        print(f"each stream twice: as is, and with {key}={value}")
     runs: dict[tuple[str, str], wallclock.WallRun] = {}
     for name in conditions:
         for lang in [] if args.long_only else languages:
-            runs[name, lang] = wallclock.run_listen(streams[lang], lang, name, model=args.model,
-                                                    extra=args.listen_arg)
+            for tag, env in variants:
+                runs[name, lang + tag] = wallclock.run_listen(streams[lang], lang, name, model=args.model,
+                                                              extra=args.listen_arg, env=env)
         if long_stream is not None:
-            runs[name, "long"] = wallclock.run_listen(long_stream, long_language, name, model=args.model,
-                                                      extra=args.listen_arg)
+            for tag, env in variants:
+                runs[name, "long" + tag] = wallclock.run_listen(long_stream, long_language, name,
+                                                                model=args.model, extra=args.listen_arg, env=env)
 
     # Offline WER after the live runs, so that it does not compete with them for the CPU.
     transcriber = WhisperTranscriber(model)
@@ -178,8 +189,8 @@ def realtime(args, clips) -> int:
         print(f"{'stream':<6} {'audio s':>7} {'commit p50':>10} {'p90':>6} {'first p50':>9} {'max':>5} "
               f"{'max lag':>7} {'tail':>5} {'cpu/s':>6} {'RSS MB':>6} {'WER live':>8} {'WER off':>7} "
               f"{'ratio':>6} {'nWER live':>9} {'nWER off':>8} {'nratio':>6} {'words':>5} {'exit':>4} statuses")
-        for lang in [*languages, "long"]:
-            run = runs.get((name, lang))
+        for lang, tag in [(lang, tag) for lang in [*languages, "long"] for tag, _ in variants]:
+            run = runs.get((name, lang + tag))
             if run is None:
                 continue
             stream = streams[lang] if lang != "long" else long_stream
@@ -193,13 +204,15 @@ def realtime(args, clips) -> int:
                             f"{on.wer_numbers / max(off.wer_numbers, 1e-9):>6.2f}")
             else:
                 accuracy = f"{on.wer:>8.3f} {'-':>7} {'-':>6} {on.wer_numbers:>9.3f} {'-':>8} {'-':>6}"
-            label = lang if lang != "long" else f"{long_language}{args.minutes:g}m"
+            label = (lang if lang != "long" else f"{long_language}{args.minutes:g}m") + ("+" if tag else "")
             print(f"{label:<6} {run.audio_seconds:>7.1f} {p(run.commit_latency, 50):>10.2f} "
                   f"{p(run.commit_latency, 90):>6.2f} {p(run.first_partial, 50):>9.2f} "
                   f"{max(run.first_partial, default=float('nan')):>5.2f} {run.max_lag:>7.2f} {run.tail:>5.2f} "
                   f"{run.cpu_per_audio_second:>6.2f} {run.peak_rss_mb:>6.0f} {accuracy} "
                   f"{len(run.commit_latency):>5} {run.exit_code:>4} {','.join(sorted(set(run.statuses))) or '-'}")
     print(SCORES_LEGEND)
+    if args.ab_env:
+        print(f"a stream marked + ran with {args.ab_env}")
     print("\ntargets (idle): commit p50/p90 en <= 1.5/2.5 s, da <= 2.0/3.0 s; first partial <= 1.0 s; "
           "max lag <= 1.5 s; cpu/s <= 0.7; WER ratio <= 1.05. busy and one-core: latency <= 1.5 x idle, "
           "bounded lag, nothing lost")

@@ -119,13 +119,13 @@ def condition(name: str) -> Iterator[list[str]]:
 
 
 def run_listen(stream: Stream, language: str, condition_name: str, *, model: str = "base",
-               extra: list[str] | None = None) -> WallRun:
+               extra: list[str] | None = None, env: dict[str, str] | None = None) -> WallRun:
     """Replay `stream` through the real `dictate listen --realtime` under a condition."""
     run = WallRun(condition_name, stream.seconds)
     with tempfile.TemporaryDirectory(prefix="dictate-wall-") as tmp:
         wav = Path(tmp) / "stream.wav"
         write_wav(wav, stream.samples)
-        env = {**os.environ, "DICTATE_DRAFTS_DIR": str(Path(tmp) / "drafts"), "HF_HUB_OFFLINE": "1"}
+        env = {**os.environ, "DICTATE_DRAFTS_DIR": str(Path(tmp) / "drafts"), "HF_HUB_OFFLINE": "1", **(env or {})}
         with condition(condition_name) as prefix:
             command = [*prefix, sys.executable, "-m", "dictate", "listen", "--input", str(wav), "--realtime",
                        "--format", "jsonl", "--language", language, "--model", model, *(extra or [])]

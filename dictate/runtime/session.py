@@ -114,14 +114,15 @@ def prepare(choices: SessionSettings) -> Dictation:
     return Dictation(settings=settings, model=model, catalog=catalog, choices=choices)
 
 
-def load_recogniser(dictation: Dictation) -> Recogniser:
-    """The transcriber and the hints for it. Raises DictateError."""
+def load_recogniser(dictation: Dictation, *, live: bool = False) -> Recogniser:
+    """The transcriber and the hints for it; `live` for a live session. Raises DictateError."""
     from dictate.speech.hotwords import build_hotwords
     from dictate.speech.whisper import DecodeSettings, WhisperTranscriber
 
     language = dictation.settings.language
     started = time.perf_counter()
-    transcriber = WhisperTranscriber(dictation.model, options=DecodeSettings(beam_size=dictation.choices.beam_size))
+    transcriber = WhisperTranscriber(dictation.model, options=DecodeSettings(beam_size=dictation.choices.beam_size),
+                                     live=live)
     log.debug("model %s loaded in %.1f s", dictation.model.name, time.perf_counter() - started)
     if language not in transcriber.languages:
         raise DictateError(f"'{language}' is not a language the model knows; use a code such as da, en, "
@@ -209,7 +210,7 @@ def live_engine(dictation: Dictation, *, input_file: str | Path | None = None, d
     """
     source = open_source(input_file, device=device, realtime=realtime)
     started = time.perf_counter()
-    recogniser = load_recogniser(dictation)
+    recogniser = load_recogniser(dictation, live=True)
     log.info("model %s loaded in %.1f s", dictation.model.name, time.perf_counter() - started)
     streamer = live_streamer(recogniser, dictation.settings.language)
     recorder = audio_recorder(keep_audio, store, note_id) if store is not None else None

@@ -81,25 +81,41 @@ def _offline() -> None:
 MMAP_THRESHOLD = 2 * 1024 * 1024
 
 
-def _return_freed_memory_to_the_system() -> None:
-    """Keep CTranslate2's per-decode buffers from piling up in the heap.
+def mmap_threshold(live: bool) -> int | None:
+    """The glibc mmap threshold to set, in bytes, or None to keep glibc's default.
 
     Decoding allocates and frees many blocks of 2-3 MB (most likely the
     decoder's key/value cache, which grows a little every step), and with
     glibc's defaults the heap keeps growing during a decode. Serving blocks
     of 2 MiB and more with mmap cut peak RSS on scripts/bench_transcribe.py
     from about 513 MB to 450 MB, for about 30 % more CPU time (`--ab-mmap`
-    measures both in one run; 64 KiB saved little more and cost 45 %). A no-op where
-    glibc is not the C library.
+    measures both in one run; 64 KiB saved little more and cost 45 %).
+
+    A live session decodes at most 15 s of audio at a time: its peak RSS was
+    330 MB with and without the setting, which cost 7-15 % more CPU there
+    (`bench_stream.py --realtime --ab-env`), so live sessions keep glibc's
+    default. DICTATE_MMAP_THRESHOLD=BYTES (or "off") decides for both.
     """
-    setting = os.environ.get("DICTATE_MMAP_THRESHOLD", str(MMAP_THRESHOLD)).strip().lower()
-    if sys.platform != "linux" or setting == "off":
+    setting = os.environ.get("DICTATE_MMAP_THRESHOLD", "").strip().lower()
+    if not setting:
+        return None if live else MMAP_THRESHOLD
+    if setting == "off":
+        return None
+    try:
+        return int(setting)
+    except ValueError:
+        log.warning("ignoring DICTATE_MMAP_THRESHOLD=%s (expected a number of bytes or 'off')", setting)
+        return None if live else MMAP_THRESHOLD
+
+
+def _return_freed_memory_to_the_system(live: bool) -> None:
+    """Set glibc's mmap threshold (see `mmap_threshold`); a no-op where glibc is not the C library."""
+    threshold = mmap_threshold(live)
+    if sys.platform != "linux" or threshold is None:
         return
     try:
-        threshold = int(setting)
         mallopt = ctypes.CDLL(None).mallopt
-    except (ValueError, OSError, AttributeError):
-        log.warning("ignoring DICTATE_MMAP_THRESHOLD=%s (expected a number of bytes or 'off')", setting)
+    except (OSError, AttributeError):
         return
     m_trim_threshold, m_mmap_threshold = -1, -3  # from glibc's malloc.h
     mallopt(m_mmap_threshold, threshold)
@@ -110,9 +126,10 @@ class WhisperTranscriber:
     """Offline transcription of a whole recording with faster-whisper (int8, CPU)."""
 
     def __init__(self, model: ModelInfo, *, cpu_threads: int | None = None,
-                 options: DecodeSettings | None = None) -> None:
+                 options: DecodeSettings | None = None, live: bool = False) -> None:
+        """`live`: for a live session (short decodes; see `mmap_threshold`)."""
         _offline()
-        _return_freed_memory_to_the_system()
+        _return_freed_memory_to_the_system(live)
         from dictate.speech import fasterwhisper
 
         self._fw = fasterwhisper
