@@ -491,17 +491,19 @@ class Streamer:
             # A phrase the speaker did say again is in the audio, and is heard again.
             decoded = self.transcribe(audio, "", final=final)
         words = [Word(w.text, w.start + offset, w.end + offset, w.probability) for w in decoded]
+        # What the model hears again before the end of the committed words was
+        # committed already (the buffer keeps committed audio for context).
+        floor = self._committed_end - 0.1
         if start < self._buffer_start:
-            # The lead-in is earlier utterances, committed already; a phrase said
-            # again after it ("afslut notat", twice) is no repetition. The buffer
-            # begins after the end of the last utterance's silence, so 0.3 s is safe.
-            words = [w for w in words if w.start >= self._buffer_start / SAMPLE_RATE - 0.3]
+            # With a lead-in that is earlier utterances, so they go first: a phrase
+            # said again after it ("afslut notat", twice) is no repetition. (Not the
+            # buffer's start: a decode with a lead-in may place the first new word
+            # a few tenths early, into the pause.)
+            words = [w for w in words if w.start >= floor]
         # Repetition is judged on the whole decode: a phrase repeated into the
         # silence may have its first copy partly committed already.
         words = without_repetition(words)
-        # The buffer still holds committed audio for context; what the model
-        # hears there again was committed already.
-        words = [w for w in words if w.start >= self._committed_end - 0.1]
+        words = [w for w in words if w.start >= floor]
         # Only words whose audio is still in the buffer can come back: a new utterance
         # that says the last one again ("afslut notat", twice, to confirm) is new text.
         in_buffer = self._buffer_start / SAMPLE_RATE - 0.1
