@@ -187,18 +187,6 @@ def agreed_prefix(previous: list[Word], current: list[Word], similarity: float =
     return n
 
 
-#: Whisper saying its prompt again shows as a run of this many of the prompt's words.
-ECHO_WORDS = 3
-
-
-def echoes(words: list[Word], prompt: str) -> bool:
-    """Whether `words` repeat a run of `ECHO_WORDS` words of `prompt`."""
-    said = [k for k in (re.sub(r"[^\w]+", "", t.casefold()) for t in prompt.split()) if k]
-    runs = {tuple(said[i:i + ECHO_WORDS]) for i in range(len(said) - ECHO_WORDS + 1)}
-    keys = [_norm(w) for w in words]
-    return any(tuple(keys[i:i + ECHO_WORDS]) in runs for i in range(len(keys) - ECHO_WORDS + 1))
-
-
 def _drop_overlap(committed: list[Word], words: list[Word], longest: int = 5) -> list[Word]:
     """Drop a head of `words` that repeats the tail of what was committed.
 
@@ -482,13 +470,9 @@ class Streamer:
         prompt = prompt[-self.config.prompt_chars:]
         offset = start / SAMPLE_RATE
         decoded = self.transcribe(audio, prompt, final=final)
-        if prompt and ((not decoded and self._speech_samples >= self.config.min_utterance * SAMPLE_RATE)
-                       or echoes(decoded, prompt)):
+        if not decoded and prompt and self._speech_samples >= self.config.min_utterance * SAMPLE_RATE:
             # A long prompt sometimes convinces Whisper that all was said
-            # already, or it says the prompt again ("...during the night.
-            # Scratch that." once more, where the speaker said something new):
-            # one retry without it costs less than a lost or a false sentence.
-            # A phrase the speaker did say again is in the audio, and is heard again.
+            # already; one retry without it costs less than a lost sentence.
             decoded = self.transcribe(audio, "", final=final)
         words = [Word(w.text, w.start + offset, w.end + offset, w.probability) for w in decoded]
         # What the model hears again before the end of the committed words was

@@ -273,30 +273,3 @@ def test_an_utterance_said_again_is_committed_again(words):
     events = run(audio, streamer)
     assert committed(events) == [w for u in script for w in u]
     assert sum(1 for e in events if isinstance(e, Commit) and e.end_of_utterance) == 3
-
-
-class EchoingWhisper(FakeWhisper):
-    """Says the last words of its prompt again before what it hears, as Whisper sometimes does."""
-
-    def __call__(self, audio, prompt, final=False):  # noqa: ANN001, ANN204
-        heard = super().__call__(audio, prompt, final)
-        if not prompt:
-            return heard
-        echo = [Word(text, 0.0, 0.0, 0.5) for text in prompt.split()[-4:]]
-        return echo + heard
-
-
-def test_a_decode_that_says_its_prompt_again_is_made_again_without_it():
-    script = [VOCAB[0:6], VOCAB[6:9], VOCAB[9:13]]
-    audio, _ = speak(script, VOCAB, pause=4.0)  # long pauses: the prompt is committed text
-    fake = EchoingWhisper(VOCAB)
-    events = run(audio, Streamer(transcribe=fake, vad=fake_vad))
-    assert committed(events) == VOCAB[0:13]
-    assert any(prompt for _, prompt in fake.calls) and any(not prompt for _, prompt in fake.calls[1:])
-
-
-def test_a_phrase_the_speaker_says_again_is_kept_though_it_is_in_the_prompt():
-    script = [VOCAB[0:6], VOCAB[2:6]]  # the last four words again, after a pause
-    audio, _ = speak(script, VOCAB, pause=4.0)
-    events = run(audio, make()[0])
-    assert committed(events) == VOCAB[0:6] + VOCAB[2:6]
