@@ -29,8 +29,8 @@ class Recording(FakeWhisper):
         return super().__call__(audio, prompt, final)
 
 
-def run(audio: np.ndarray, **config) -> tuple[list[Commit], Recording]:
-    fake = Recording()
+def run(audio: np.ndarray, fake: Recording | None = None, **config) -> tuple[list[Commit], Recording]:
+    fake = fake or Recording()
     streamer = Streamer(transcribe=fake, vad=fake_vad, config=StreamSettings(**config))
     events = []
     for i in range(0, len(audio), RATE // 10):
@@ -116,12 +116,7 @@ class DeafToLeadIn(Recording):
 
 def test_when_nothing_new_is_heard_with_the_lead_in_the_utterance_is_decoded_alone():
     audio, _ = speak([VOCAB[0:6], VOCAB[6:8]], VOCAB, pause=1.0)
-    fake = DeafToLeadIn()
-    streamer = Streamer(transcribe=fake, vad=fake_vad, config=StreamSettings(**LEAD))
-    events = []
-    for i in range(0, len(audio), RATE // 10):
-        events += streamer.feed(audio[i:i + RATE // 10])
-    events += streamer.finish()
-    assert words([e for e in events if isinstance(e, Commit)]) == VOCAB[0:8]
+    commits, fake = run(audio, DeafToLeadIn(), **LEAD)
+    assert words(commits) == VOCAB[0:8]
     lead_in, alone = [seconds for seconds, final in fake.decodes if final][-2:]
     assert lead_in > 5.0 > alone
