@@ -14,6 +14,10 @@
   ("this morning, heading nutrition." on one CPU, "this morning. Heading
   nutrition." on another). So a gap of PAUSE seconds between two words' times
   counts as a boundary too.
+- A misheard heading command ("Having nutrition.", "Head and sleep.",
+  "Headingskin.") counts only as a whole sentence with a close heading name, and
+  never in a sentence with a subject ("He didn't sleep.") or from a word that
+  begins with another consonant ("Reading the paper.").
 - Auto-text triggers are fuzzy-matched (rapidfuzz); a trigger is inserted only
   when it scores above a threshold and beats every other auto-text by a
   margin. Near ties are offered as a choice, never inserted.
@@ -59,6 +63,8 @@ HEADING_THRESHOLD = 80.0
 #: is accepted if the heading name matches closely.
 LOOSE_KEYWORD_THRESHOLD = 60.0
 LOOSE_HEADING_THRESHOLD = 88.0
+#: ... and must be heard as at least this many letters: "head" is a word of its own.
+MIN_LOOSE_KEYWORD_LETTERS = 5
 #: Longest heading name, in words, that is tried after the command word.
 MAX_HEADING_WORDS = 6
 #: A heading command whose name matches none offers the closest headings scoring at
@@ -78,7 +84,12 @@ LOOSE_TRIGGER_THRESHOLD = 90.0
 #: Within ordinary sentences of the eval clips, gaps of 0.3 s and more come only at
 #: commas (4 of 334 word pairs); a nurse pauses about 0.4-1 s around a command.
 PAUSE = 0.3
+#: A sentence that starts with one of these is a sentence, not a misheard heading command:
+#: base hears "Heading sleep." as "He didn't sleep.", which a nurse also says.
+_SUBJECTS = frozenset({"he", "she", "they", "we", "i", "you", "it",
+                       "han", "hun", "de", "vi", "jeg", "du", "den", "det", "man"})
 
+_VOWELS = frozenset("aeiouyæøå")
 _SPLIT = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
 _SENTENCE_END = ".?!"
 
@@ -137,6 +148,19 @@ class Notice:
     heard: str = ""
     #: "heading_unknown": the closest headings as (section key, heading), best first
     candidates: tuple[tuple[str, str], ...] = ()
+
+
+def _onset(word: str) -> str:
+    """How a word begins, as far as telling a misheard command word from another word goes.
+
+    Recognisers bend the middle and end of a command word ("having", "heaven", "adding"
+    for "heading") but rarely turn its first consonant into another one: "reading",
+    "leading" and "shedding" are other words. A weak "h" may be lost, and one vowel
+    heard for another.
+    """
+    word = word[1:] if word[:1] == "h" and len(word) > 1 else word
+    first = word[:1]
+    return "V" if first in _VOWELS else first
 
 
 def _tokens(utterance: Utterance) -> list[_Token]:
@@ -462,9 +486,10 @@ class Interpreter:
                 return symbol, i + 1
         return None
 
-    def _match_keyword(self, tokens: list[_Token], i: int) -> tuple[float, int] | None:
-        """(score, index after the command word(s)) for a heading command at i."""
-        best: tuple[float, int] | None = None
+    def _match_keywords(self, tokens: list[_Token], i: int) -> list[tuple[float, int]]:
+        """(score, index after the command word(s)) for each way a heading command may
+        start at i, best first: one phrase may be heard in one more word than it has."""
+        found: dict[int, float] = {}
         for phrase in self._keywords:
             target = "".join(phrase)
             # Try as many tokens as the phrase has, and one more ("over skrift").
@@ -472,10 +497,13 @@ class Interpreter:
                 window = tokens[i:i + n]
                 if len(window) < n or any(t.ends_sentence for t in window[:-1]):
                     continue
-                score = fuzz.ratio("".join(t.norm for t in window), target)
-                if score >= LOOSE_KEYWORD_THRESHOLD and (best is None or score > best[0]):
-                    best = (score, i + n)
-        return best
+                heard = "".join(t.norm for t in window)
+                if _onset(heard) != _onset(target):
+                    continue  # "Reading the paper.", "Shedding skin.": another word, not a mishearing
+                score = fuzz.ratio(heard, target)
+                if score >= LOOSE_KEYWORD_THRESHOLD and score > found.get(i + n, 0.0):
+                    found[i + n] = score
+        return sorted(((score, after) for after, score in found.items()), reverse=True)
 
     def _match_heading(self, tokens: list[_Token], i: int,
                        quiet: bool = False) -> tuple[str, int] | UnknownHeading | None:
@@ -484,12 +512,35 @@ class Interpreter:
         A clear heading command whose name matches no heading gives an UnknownHeading
         (and a notice) with the closest headings; anything else that is not one, None.
         """
-        keyword = self._match_keyword(tokens, i)
-        if keyword is None:
+        found = self._keyword_heading(tokens, i, quiet)
+        return self._glued_heading(tokens, i) if found is None else found
+
+    def _keyword_heading(self, tokens: list[_Token], i: int, quiet: bool) -> tuple[str, int] | UnknownHeading | None:
+        keywords = self._match_keywords(tokens, i)
+        if not keywords:
             return None
-        keyword_score, after_keyword = keyword
-        strict = keyword_score >= KEYWORD_THRESHOLD
-        notify = strict and not quiet
+        if keywords[0][0] >= KEYWORD_THRESHOLD:
+            found = self._named_heading(tokens, i, keywords[0][1], notify=not quiet)
+            return found[:2] if isinstance(found, tuple) else found
+        if tokens[i].norm in _SUBJECTS:
+            return None  # "He didn't sleep.", "She had pain.": a sentence, however close it sounds
+        for _, after_keyword in keywords:
+            if len("".join(t.norm for t in tokens[i:after_keyword])) < MIN_LOOSE_KEYWORD_LETTERS:
+                continue  # "Head wound." is a wound on the head
+            # A misheard command word ("Having pain.", "Head and sleep."): the heading's name
+            # must match closely and end the sentence.
+            found = self._named_heading(tokens, i, after_keyword, notify=False)
+            if not isinstance(found, tuple):
+                continue
+            key, end, score = found
+            if (end == len(tokens) or tokens[end - 1].ends_sentence) and score >= LOOSE_HEADING_THRESHOLD:
+                return key, end
+        return None
+
+    def _named_heading(self, tokens: list[_Token], i: int, after_keyword: int,
+                       notify: bool) -> tuple[str, int, float] | UnknownHeading | None:
+        """(section key, index after the name, its score) for the heading whose name follows
+        the command word(s) ending at after_keyword; with `notify`, an unknown name is said."""
         if tokens[after_keyword - 1].ends_sentence or after_keyword >= len(tokens):
             if notify:
                 self._notice(tokens[i].word.start, "heading_no_name", "a heading command without a heading name")
@@ -499,16 +550,41 @@ class Interpreter:
             # Ties go to the longer name: "søvn og hvile" over "søvn".
             if score >= HEADING_THRESHOLD and (best is None or (score, n) > best[:2]):
                 best = (score, n, key)
-        if best is not None and not strict:
-            end = after_keyword + best[1]
-            whole_sentence = end == len(tokens) or tokens[end - 1].ends_sentence
-            if not (whole_sentence and best[0] >= LOOSE_HEADING_THRESHOLD):
-                return None  # a sentence that merely starts like a command: text
         if best is None:
             if notify:
                 return self._unknown_heading(tokens, i, after_keyword)
             return None
-        return best[2], after_keyword + best[1]
+        return best[2], after_keyword + best[1], best[0]
+
+    def _glued_heading(self, tokens: list[_Token], i: int) -> tuple[str, int] | None:
+        """A heading command heard as one word: "headingskin", "Headenskin." (base on espeak).
+
+        The word must split into something like the command word and a heading's name
+        (or its first word), the name must match closely and end a sentence, so a word
+        that merely starts like the command ("headache") stays text. No notice: a
+        glued word that is not a heading is an ordinary word.
+        """
+        word = tokens[i].norm
+        best: tuple[float, int] | None = None  # (name score, index after the name)
+        key = ""
+        for phrase in self._keywords:
+            target = "".join(phrase)
+            for k in range(max(3, len(target) - 3), min(len(target) + 3, len(word) - 2)):
+                if _onset(word[:k]) != _onset(target) or fuzz.ratio(word[:k], target) < LOOSE_KEYWORD_THRESHOLD:
+                    continue
+                for n in range(0, MAX_HEADING_WORDS):
+                    window = tokens[i + 1:i + 1 + n]
+                    if len(window) < n or (n and tokens[i + n - 1].ends_sentence):
+                        break
+                    end = i + 1 + n
+                    if not (end >= len(tokens) or tokens[end - 1].ends_sentence):
+                        continue
+                    spoken = " ".join([word[k:], *(t.norm for t in window)])
+                    for name, section in self._names:
+                        score = fuzz.ratio(spoken, name)
+                        if score >= LOOSE_HEADING_THRESHOLD and (best is None or (score, end) > best):
+                            best, key = (score, end), section
+        return (key, best[1]) if best is not None else None
 
     def _heading_scores(self, tokens: list[_Token], after_keyword: int) -> Iterator[tuple[float, int, str]]:
         """(score, words, section key): every heading name against one to MAX_HEADING_WORDS

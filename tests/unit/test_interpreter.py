@@ -234,6 +234,33 @@ def test_a_sentence_that_only_starts_like_a_command_stays_text(spoken):
     assert notices == []
 
 
+@pytest.mark.parametrize("spoken, language, key", [
+    ("Headingskin.", "en", "I4"),             # base on espeak's voices, scripts/eval_command_audio.py
+    ("Headenskin.", "en", "I4"),
+    ("Heavensleep and rest.", "en", "I10"),
+    ("Overskriftsmerter.", "da", "I9"),
+    ("Overskrifternæring.", "da", "I3"),
+])
+def test_a_heading_command_heard_as_one_word_with_its_name_counts(spoken, language, key):
+    note, notices = note_for("Intro.", spoken, "Text.", language=language)
+    assert [s.key for s in note.filled_sections()] == ["general", key]
+    assert notices == []
+
+
+@pytest.mark.parametrize("spoken, language", [
+    ("Headache.", "en"),
+    ("Headingskin is dry.", "en"),            # the sentence goes on
+    ("Headstrong and proud.", "en"),
+    ("Heavenly music.", "en"),
+    ("Overskriftsproblemer.", "da"),         # no heading's name after the command word
+    ("Oversmerter.", "da"),
+])
+def test_a_word_that_only_starts_like_a_heading_command_stays_text(spoken, language):
+    note, notices = note_for(spoken, language=language)
+    assert [s.key for s in note.filled_sections()] == ["general"]
+    assert notices == []
+
+
 # -- pauses: what the speaker did, whatever punctuation the recogniser wrote ------------
 
 def paused(text: str, pause: float = 0.5) -> Utterance:
