@@ -519,6 +519,7 @@ def main(argv: list[str]) -> int:
                         "Danish speech of tests/data/danish_negatives.json")
     parser.add_argument("--hints", action="store_true", help="give the model the templates' hints, as "
                         "`dictate listen --hints` does")
+    parser.add_argument("--hint-text", help="give the model this hint text instead (an experiment)")
     parser.add_argument("-v", "--verbose", action="store_true", help="show each dictation that was not perfect")
     args = parser.parse_args(argv)
     if args.compose:
@@ -564,8 +565,11 @@ def main(argv: list[str]) -> int:
                                                                                autotext_sections)
     else:
         recogniser = load_recogniser(session)
+        if args.hint_text:
+            recogniser.hotwords = args.hint_text
         mkl = backend()["CT2_USE_MKL"] or "default"
-        print(f"machine: {machine()}; backend: CT2_USE_MKL={mkl}" + ("; hints on" if args.hints else ""))
+        print(f"machine: {machine()}; backend: CT2_USE_MKL={mkl}" + ("; hints on" if args.hints else "")
+              + (f"; hint text {args.hint_text!r}" if args.hint_text else ""))
         print(f"set: {args.set.name}, {len(dictations)} dictations, "
               f"{sum(len(d.expected) for d in dictations)} commands")
         record = []

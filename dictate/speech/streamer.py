@@ -39,6 +39,7 @@ import re
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Callable, Union
 
 import numpy as np
@@ -104,6 +105,8 @@ class StreamSettings:
     lead_in: float = 5.0
     lead_in_below: float = 2.5
     prompt_chars: int = 200
+    #: A decode that says its prompt again (`echoes`) is made once more without it.
+    echo_retry: bool = True
     #: How alike two decodes' words must be to agree (rapidfuzz ratio, 100 = equal).
     #: Whisper base often respells a Danish word between decodes ("hjørn" /
     #: "hjørne"); 80 lets such words agree and cut Danish commit latency by about
@@ -201,6 +204,49 @@ def _drop_overlap(committed: list[Word], words: list[Word], longest: int = 5) ->
     return words
 
 
+def _after_heard_again(before: list[Word], words: list[Word]) -> list[Word]:
+    """The words after the last run that repeats `before` (the committed words in a lead-in):
+    a decode that also hears a lead-in writes those words first, and sometimes gives them
+    times after it. A run counts from three words, or two at the start of the decode;
+    a shorter one ("on her") may be what the speaker says next."""
+    old = [_norm(w) for w in before]
+    new = [_norm(w) for w in words]
+    last = 0
+    for _, b, size in SequenceMatcher(None, old, new, autojunk=False).get_matching_blocks():
+        if size >= 3 or (size == 2 and b <= 1):
+            last = max(last, b + size)
+    return words[last:]
+
+
+#: Whisper saying its prompt again shows as a run of at least this many of the prompt's
+#: words, ECHO_UNTIMED of them squeezed into no time at all: the model wrote them, but
+#: found no audio for them ("the[6.17-6.17] past[6.17-6.17] detail.[6.17-6.17]") ...
+ECHO_WORDS = 3
+ECHO_UNTIMED = 2
+#: ... or as a run this long, whatever its times ("woke up twice during the night.
+#: Scratch that." again, where the speaker said "Auto text catheter care."). A speaker
+#: hardly says five words of the last sentences again in a row; when one does, the
+#: decode without the prompt hears them too.
+ECHO_LONG = 5
+
+
+def echoes(words: list[Word], prompt: str) -> bool:
+    """Whether `words` say a run of the prompt again without audio for it."""
+    said = [k for k in (re.sub(r"[^\w]+", "", t.casefold()) for t in prompt.split()) if k]
+    runs = {tuple(said[i:i + ECHO_WORDS]) for i in range(len(said) - ECHO_WORDS + 1)}
+    keys = [_norm(w) for w in words]
+    for i in range(len(keys) - ECHO_WORDS + 1):
+        if tuple(keys[i:i + ECHO_WORDS]) not in runs:
+            continue
+        # The run as long as it goes on repeating the prompt.
+        j = i + ECHO_WORDS
+        while j < len(keys) and tuple(keys[j - ECHO_WORDS + 1:j + 1]) in runs:
+            j += 1
+        if j - i >= ECHO_LONG or sum(w.end - w.start < 0.02 for w in words[i:j]) >= ECHO_UNTIMED:
+            return True
+    return False
+
+
 #: A phrase of this many words said twice in a row is Whisper repeating itself
 #: into the silence after a short utterance ("Left lower leg. Left lower leg."),
 #: not the speaker: people repeat a word ("nej, nej"), hardly ever a phrase.
@@ -268,6 +314,7 @@ class Streamer:
         self._speech_since_commit = 0                    # speech samples not yet settled at a pause
         self._interval = self.config.update_interval     # seconds to the next update
         self.decodes = 0
+        self.echo_retries = 0                            # decodes made again without the prompt (echo)
         self._origin: float | None = None                # wall time at which audio time 0 was spoken
         self._update_cost: float | None = None           # smoothed wall seconds of one update
         self._spacing = 0.0                              # 0: the configured rhythm; else seconds between updates
@@ -478,12 +525,21 @@ class Streamer:
         # What the model hears again before the end of the committed words was
         # committed already (the buffer keeps committed audio for context).
         floor = self._committed_end - 0.1
+        if prompt and self.config.echo_retry and echoes(words, prompt):
+            # Whisper wrote its prompt again where the speaker said something new
+            # ("Scratch that." once more: a false undo). The words it had no audio
+            # for give it away; once more without the prompt hears the audio.
+            self.echo_retries += 1
+            decoded = self.transcribe(audio, "", final=final)
+            words = [Word(w.text, w.start + offset, w.end + offset, w.probability) for w in decoded]
         if start < self._buffer_start:
             # With a lead-in that is earlier utterances, so they go first: a phrase
             # said again after it ("afslut notat", twice) is no repetition. (Not the
             # buffer's start: a decode with a lead-in may place the first new word
-            # a few tenths early, into the pause.)
-            words = [w for w in words if w.start >= floor]
+            # a few tenths early, into the pause.) The model may also place words it
+            # heard again late, so they go by their text too.
+            heard_before = [w for w in self._committed_words if w.end > start / SAMPLE_RATE - 0.1]
+            words = [w for w in _after_heard_again(heard_before, words) if w.start >= floor]
         # Repetition is judged on the whole decode: a phrase repeated into the
         # silence may have its first copy partly committed already.
         words = without_repetition(words)

@@ -13,6 +13,7 @@ import pytest
 from dictate.audio import SAMPLE_RATE as RATE
 from dictate.speech.fake import FakeWhisper, fake_vad, speak
 from dictate.speech.streamer import Commit, Streamer, StreamSettings
+from dictate.words import Word
 
 VOCAB = [f"ord{i}" for i in range(60)]
 
@@ -120,3 +121,75 @@ def test_when_nothing_new_is_heard_with_the_lead_in_the_utterance_is_decoded_alo
     assert words(commits) == VOCAB[0:8]
     lead_in, alone = [seconds for seconds, final in fake.decodes if final][-2:]
     assert lead_in > 5.0 > alone
+
+
+# -- Whisper saying its prompt again ------------------------------------------------------
+
+class Echoing(Recording):
+    """Says the last `count` words of its prompt instead of the audio from the word `cue`
+    on, as base did live ("…during the night. Scratch that." again where the
+    speaker said "Auto text catheter care."): `untimed` of them squeezed into no time."""
+
+    def __init__(self, cue: str, count: int, untimed: int = 0) -> None:
+        super().__init__()
+        self.cue, self.count, self.untimed = cue, count, untimed
+
+    def __call__(self, audio, prompt, final=False):  # noqa: ANN001, ANN204
+        heard = super().__call__(audio, prompt, final)
+        if not prompt or not any(w.text == self.cue for w in heard):
+            return heard
+        cue = next(i for i, w in enumerate(heard) if w.text == self.cue)
+        said = prompt.split()[-self.count:]
+        start = heard[cue].start
+        echo = heard[:cue]
+        for i, text in enumerate(said):
+            length = 0.0 if 0 < i <= self.untimed else 0.3
+            echo.append(Word(text, start, start + length, 0.9))
+            start += length
+        return echo
+
+
+def echo_run(fake: Echoing) -> tuple[list[str], Streamer]:
+    audio, _ = speak([VOCAB[0:10], VOCAB[20:30]], VOCAB, pause=1.0)
+    streamer = Streamer(transcribe=fake, vad=fake_vad, config=StreamSettings(**LEAD))
+    events = []
+    for i in range(0, len(audio), RATE // 10):
+        events += streamer.feed(audio[i:i + RATE // 10])
+    events += streamer.finish()
+    return words([e for e in events if isinstance(e, Commit)]), streamer
+
+
+@pytest.mark.parametrize("count, untimed", [(5, 0), (6, 0), (3, 2), (4, 3)])
+def test_a_decode_that_says_its_prompt_again_is_made_again_without_it(count, untimed):
+    said, streamer = echo_run(Echoing(VOCAB[24], count, untimed))
+    assert said == VOCAB[0:10] + VOCAB[20:30]
+    assert streamer.echo_retries >= 1
+
+
+@pytest.mark.parametrize("count, untimed", [(4, 0), (3, 1)])
+def test_a_few_words_of_the_prompt_with_their_own_time_are_taken_as_said(count, untimed):
+    """Four words of the last sentence again, each with its own time, may be what the
+    speaker said: no retry, and they are committed."""
+    said, streamer = echo_run(Echoing(VOCAB[24], count, untimed))
+    assert streamer.echo_retries == 0
+    assert said[:14] == VOCAB[0:10] + VOCAB[20:24] and said[14:14 + count] == VOCAB[10 - count:10]
+
+
+class LateLeadIn(Recording):
+    """A settling decode with a lead-in writes the lead-in's last words again, and places
+    them after it, over the new utterance, as base sometimes did."""
+
+    def __call__(self, audio, prompt, final=False):  # noqa: ANN001, ANN204
+        heard = super().__call__(audio, prompt, final)
+        if not (final and len(audio) > 5.0 * RATE) or len(heard) < 5:
+            return heard
+        old, new = heard[:-2], heard[-2:]
+        start = new[0].start
+        again = [Word(w.text, start + 0.05 * i, start + 0.05 * (i + 1), 0.9) for i, w in enumerate(old[-3:])]
+        return old[:-3] + again + new
+
+
+def test_words_of_the_lead_in_heard_again_are_dropped_by_their_text_when_their_times_are_wrong():
+    audio, _ = speak([VOCAB[0:10], VOCAB[30:32]], VOCAB, pause=1.0)
+    commits, fake = run(audio, LateLeadIn(), **LEAD)
+    assert words(commits) == VOCAB[0:10] + VOCAB[30:32]
