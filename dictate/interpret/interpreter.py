@@ -80,6 +80,8 @@ AUTOTEXT_MARGIN = 8.0
 #: When only the end of the auto-text keyword was heard ("… text skin check"), the trigger
 #: must match at least this well.
 LOOSE_TRIGGER_THRESHOLD = 90.0
+#: An auto-text keyword bent into one word must end in this many of its letters ("ogotext").
+LOOSE_KEYWORD_END = 5
 #: A gap between two words at least this long (s) is a pause: a command may start after it.
 #: Within ordinary sentences of the eval clips, gaps of 0.3 s and more come only at
 #: commas (4 of 334 word pairs); a nurse pauses about 0.4-1 s around a command.
@@ -364,10 +366,12 @@ class Interpreter:
         loose = False
         if rest is None:
             # The end of the keyword heard, its start not: "I'll go text skin check", "Argo
-            # text dressing change" (base on "auto text"). At most two words before it, and
-            # the rest of the stretch must then be a trigger, closely.
+            # text dressing change" (base on "auto text"), or bent into one word that ends
+            # like it and begins like it ("Ogotext skin check"). At most two words before
+            # it, and the rest of the stretch must then be a trigger, closely.
             for k in range(min(3, len(words) - 1)):
-                if len(words[k]) >= 4 and any(kw.endswith(words[k]) for kw in self._autotext_keywords):
+                if len(words[k]) >= 4 and any(kw.endswith(words[k]) or self._bent_keyword(words[k], kw)
+                                              for kw in self._autotext_keywords):
                     rest, loose = "".join(words[k + 1:]), True
                     break
         if rest is None:
@@ -402,6 +406,13 @@ class Interpreter:
                          f"auto-text '{autotext.id}' names no section of layout '{self.layout.id}'; "
                          "inserted where you are")
         return [InsertAutoText(autotext, section)]
+
+    @staticmethod
+    def _bent_keyword(word: str, keyword: str) -> bool:
+        """ "ogotext" for "autotext": the keyword's last five letters, and its onset
+        ("brødtekst" and "context" are other words)."""
+        return (len(word) > LOOSE_KEYWORD_END and word[-LOOSE_KEYWORD_END:] == keyword[-LOOSE_KEYWORD_END:]
+                and _onset(word) == _onset(keyword))
 
     # -- text, headings, marks and numbers ----------------------------------------
 

@@ -314,6 +314,10 @@ def test_a_command_of_several_words_may_bend_one_word(spoken, edit):
     ("I'll go text her daughter.", "en", None),             # no trigger after it: text, and no notice
     ("She sent a text about wound care.", "en", None),      # too many words before "text"
     ("Porto text mitle signs.", "en", None),                # the trigger must then match closely
+    ("Ogotext skin check.", "en", "hudobservation"),        # the keyword bent into one word
+    ("Otetekst sårpleje.", "da", "saarpleje"),
+    ("Context wound care.", "en", None),                    # another word: another first consonant
+    ("Brødtekst sårpleje.", "da", None),
 ])
 def test_an_auto_text_is_known_by_the_end_of_its_keyword_and_a_close_trigger(spoken, language, autotext):
     settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands(language), language=language,
