@@ -497,7 +497,10 @@ class Streamer:
         audio = self._audio()
         if not len(audio):
             return []
-        if final and len(self._lead_in) and len(audio) < self.config.lead_in_below * SAMPLE_RATE:
+        # The lead-in makes a decode longer: on a machine that is behind the speaker, or too
+        # slow for live updates, the settling decodes go without it; keeping up comes first.
+        if (final and len(self._lead_in) and len(audio) < self.config.lead_in_below * SAMPLE_RATE
+                and not self.too_slow and self.lag <= self.config.max_lag):
             words = self._hear(np.concatenate([self._lead_in, audio]), self._buffer_start - len(self._lead_in),
                                final)
             if words:

@@ -193,3 +193,26 @@ def test_words_of_the_lead_in_heard_again_are_dropped_by_their_text_when_their_t
     audio, _ = speak([VOCAB[0:10], VOCAB[30:32]], VOCAB, pause=1.0)
     commits, fake = run(audio, LateLeadIn(), **LEAD)
     assert words(commits) == VOCAB[0:10] + VOCAB[30:32]
+
+
+@pytest.mark.parametrize("cost", [0.0, 2.0])
+def test_no_lead_in_on_a_machine_too_slow_for_live_updates(cost):
+    """A lead-in makes a settling decode longer; when updates cost more than the machine has
+    (`too_slow`), the settling decodes are all there is and go without it."""
+    from dictate.speech.fake import SimulatedClock
+
+    script = [VOCAB[0:12], VOCAB[12:14], VOCAB[14:26], VOCAB[26:28], VOCAB[28:40], VOCAB[40:42]]
+    audio, _ = speak(script, VOCAB, pause=1.0)
+    clock = SimulatedClock()
+    fake = FakeWhisper(VOCAB, clock=clock, cost=lambda seconds, final: cost)
+    streamer = Streamer(transcribe=fake, vad=fake_vad, config=StreamSettings(**LEAD), clock=clock)
+    events = []
+    for i in range(0, len(audio), RATE // 10):
+        clock.audio_arrives((i + RATE // 10) / RATE)
+        events += streamer.feed(audio[i:i + RATE // 10])
+    events += streamer.finish()
+    assert words([e for e in events if isinstance(e, Commit)]) == VOCAB[0:42]
+    assert streamer.too_slow == (cost > 0)
+    # The last command's settling decode: with the lead-in over 5 s, without it the command alone.
+    last = fake.calls[-1][0]
+    assert (last > 5.0) == (not streamer.too_slow) and (last < 2.0) == streamer.too_slow
