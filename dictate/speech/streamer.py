@@ -101,7 +101,8 @@ class StreamSettings:
     #: before it too (speech included); what they hear there was committed already.
     #: On the English command set live recall went from 0.64 to 0.76 (docs/benchmarks.md),
     #: with Danish and English dictation unchanged. Longer utterances have context of
-    #: their own, and a lead-in for them cost Danish 0.2-0.3 s of commit latency. 0 turns it off.
+    #: their own, and a lead-in for them cost Danish 0.2-0.3 s of commit latency. 0 turns it off;
+    #: it is left out while the streamer is behind the speaker (`max_lag`) or `too_slow`.
     lead_in: float = 5.0
     lead_in_below: float = 2.5
     prompt_chars: int = 200
