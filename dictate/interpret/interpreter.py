@@ -165,6 +165,17 @@ def _onset(word: str) -> str:
     return "V" if first in _VOWELS else first
 
 
+def _loose_keyword_score(heard: str, target: str) -> float:
+    """How much `heard` sounds like the command word `target`: 0 for a word that begins
+    differently, else the rapidfuzz ratio (counted from LOOSE_KEYWORD_THRESHOLD)."""
+    return fuzz.ratio(heard, target) if _onset(heard) == _onset(target) else 0.0
+
+
+def _sentence_ends_at(tokens: list[_Token], end: int) -> bool:
+    """tokens[:end] ends a sentence: the last token, or one with a sentence mark."""
+    return end >= len(tokens) or tokens[end - 1].ends_sentence
+
+
 def _tokens(utterance: Utterance) -> list[_Token]:
     tokens = []
     for word in utterance.words:
@@ -508,10 +519,8 @@ class Interpreter:
                 window = tokens[i:i + n]
                 if len(window) < n or any(t.ends_sentence for t in window[:-1]):
                     continue
-                heard = "".join(t.norm for t in window)
-                if _onset(heard) != _onset(target):
-                    continue  # "Reading the paper.", "Shedding skin.": another word, not a mishearing
-                score = fuzz.ratio(heard, target)
+                # "Reading the paper.", "Shedding skin.": another word, not a mishearing (0).
+                score = _loose_keyword_score("".join(t.norm for t in window), target)
                 if score >= LOOSE_KEYWORD_THRESHOLD and score > found.get(i + n, 0.0):
                     found[i + n] = score
         return sorted(((score, after) for after, score in found.items()), reverse=True)
@@ -544,7 +553,7 @@ class Interpreter:
             if not isinstance(found, tuple):
                 continue
             key, end, score = found
-            if (end == len(tokens) or tokens[end - 1].ends_sentence) and score >= LOOSE_HEADING_THRESHOLD:
+            if _sentence_ends_at(tokens, end) and score >= LOOSE_HEADING_THRESHOLD:
                 return key, end
         return None
 
@@ -581,14 +590,14 @@ class Interpreter:
         for phrase in self._keywords:
             target = "".join(phrase)
             for k in range(max(3, len(target) - 3), min(len(target) + 3, len(word) - 2)):
-                if _onset(word[:k]) != _onset(target) or fuzz.ratio(word[:k], target) < LOOSE_KEYWORD_THRESHOLD:
+                if _loose_keyword_score(word[:k], target) < LOOSE_KEYWORD_THRESHOLD:
                     continue
                 for n in range(0, MAX_HEADING_WORDS):
                     window = tokens[i + 1:i + 1 + n]
                     if len(window) < n or (n and tokens[i + n - 1].ends_sentence):
                         break
                     end = i + 1 + n
-                    if not (end >= len(tokens) or tokens[end - 1].ends_sentence):
+                    if not _sentence_ends_at(tokens, end):
                         continue
                     spoken = " ".join([word[k:], *(t.norm for t in window)])
                     for name, section in self._names:

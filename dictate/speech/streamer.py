@@ -171,8 +171,12 @@ class Commit:
 StreamEvent = Union[Partial, Commit]
 
 
+def _key(text: str) -> str:
+    return re.sub(r"[^\w]+", "", text.casefold())
+
+
 def _norm(word: Word) -> str:
-    return re.sub(r"[^\w]+", "", word.text.casefold())
+    return _key(word.text)
 
 
 def agreed_prefix(previous: list[Word], current: list[Word], similarity: float = 100.0) -> int:
@@ -233,7 +237,7 @@ ECHO_LONG = 5
 
 def echoes(words: list[Word], prompt: str) -> bool:
     """Whether `words` say a run of the prompt again without audio for it."""
-    said = [k for k in (re.sub(r"[^\w]+", "", t.casefold()) for t in prompt.split()) if k]
+    said = [k for k in map(_key, prompt.split()) if k]
     runs = {tuple(said[i:i + ECHO_WORDS]) for i in range(len(said) - ECHO_WORDS + 1)}
     keys = [_norm(w) for w in words]
     for i in range(len(keys) - ECHO_WORDS + 1):
@@ -525,17 +529,16 @@ class Streamer:
             # A long prompt sometimes convinces Whisper that all was said
             # already; one retry without it costs less than a lost sentence.
             decoded = self.transcribe(audio, "", final=final)
-        words = [Word(w.text, w.start + offset, w.end + offset, w.probability) for w in decoded]
-        # What the model hears again before the end of the committed words was
-        # committed already (the buffer keeps committed audio for context).
-        floor = self._committed_end - 0.1
-        if prompt and self.config.echo_retry and echoes(words, prompt):
+        elif prompt and self.config.echo_retry and echoes(decoded, prompt):
             # Whisper wrote its prompt again where the speaker said something new
             # ("Scratch that." once more: a false undo). The words it had no audio
             # for give it away; once more without the prompt hears the audio.
             self.echo_retries += 1
             decoded = self.transcribe(audio, "", final=final)
-            words = [Word(w.text, w.start + offset, w.end + offset, w.probability) for w in decoded]
+        words = [Word(w.text, w.start + offset, w.end + offset, w.probability) for w in decoded]
+        # What the model hears again before the end of the committed words was
+        # committed already (the buffer keeps committed audio for context).
+        floor = self._committed_end - 0.1
         if start < self._buffer_start:
             # With a lead-in that is earlier utterances, so they go first: a phrase
             # said again after it ("afslut notat", twice) is no repetition. (Not the
