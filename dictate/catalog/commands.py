@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from dictate.catalog.phrases import squash
 from dictate.catalog.yamlcheck import Checker
-from dictate.catalog.yamlfile import load_yaml
+from dictate.catalog.yamlfile import YamlList, load_yaml
 from dictate.errors import TemplateError
 from dictate.exit_codes import ExitCode
 from dictate.paths import templates_dir
@@ -40,6 +41,8 @@ class CommandSet:
     undo: tuple[str, ...] = ()
     #: words after which a mark word is an ordinary noun: "et punktum", "a comma"
     not_after: tuple[str, ...] = ()
+    #: phrases that sound like a command and are ordinary text: "next feed", "afslutte"
+    not_commands: tuple[str, ...] = ()
     path: Path | None = None
 
     def phrases(self) -> dict[str, tuple[str, ...]]:
@@ -61,7 +64,7 @@ def load_commands(language: str, directory: Path | None = None) -> CommandSet:
 
 def parse_commands(path: Path) -> CommandSet:
     check = Checker(path)
-    lists = ("autotext", *UTTERANCE_COMMANDS, "not_after")
+    lists = ("autotext", *UTTERANCE_COMMANDS, "not_after", "not_commands")
     root = check.mapping(load_yaml(path), None, None, "", required={"language", "heading", "marks"},
                          optional=set(lists))
     marks_map = check.mapping(root["marks"], root, "marks", "marks", required=set(),
@@ -86,15 +89,23 @@ def parse_commands(path: Path) -> CommandSet:
         if key not in root:
             return ()
         found = tuple(p.casefold() for p in check.text_list(root, key, key))
-        if key != "not_after":  # not a command: the words before a mark word
+        # Not commands: not_after holds the words before a mark word, not_commands is checked below.
+        if key not in ("not_after", "not_commands"):
             for phrase in found:
                 claim(phrase, key, root, key)
         return found
 
-    return CommandSet(
-        language=check.text(root, "language", "language"),
-        heading=phrases("heading"),
-        marks=marks,
-        **{key: phrases(key) for key in lists},
-        path=path,
-    )
+    heading = phrases("heading")
+    parsed = {key: phrases(key) for key in lists}
+    # A phrase that is text can never also be a command, compared as the interpreter
+    # compares them: case, punctuation and spacing do not count.
+    commands = {squash(p): where for p, where in meaning.items()}
+    for index, phrase in enumerate(parsed["not_commands"]):
+        where = commands.get(squash(phrase))
+        if where is not None:
+            items = root["not_commands"]
+            node, key = (items, index) if isinstance(items, YamlList) else (root, "not_commands")
+            raise check.fail(f"'{phrase}' is in both {where} and not_commands: a phrase is either a command "
+                             "or text", node, key, f"not_commands[{index}]")
+    return CommandSet(language=check.text(root, "language", "language"), heading=heading, marks=marks,
+                      **parsed, path=path)

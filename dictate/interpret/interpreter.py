@@ -165,10 +165,27 @@ def _onset(word: str) -> str:
     return "V" if first in _VOWELS else first
 
 
-def _loose_keyword_score(heard: str, target: str) -> float:
+#: Vowel letters by the kind of sound they mostly spell: open, close and rounded.
+_VOWEL_KINDS = {**dict.fromkeys("aeæ", "open"), **dict.fromkeys("iy", "close"), **dict.fromkeys("ouåø", "round")}
+
+
+def _first_vowel(word: str) -> str:
+    """The kind of a word's first vowel letter ("" when it has none).
+
+    A misheard "heading" keeps its open vowel ("having", "heaven", "adding"); "hiding"
+    and "hidden" are other words, said with another vowel.
+    """
+    return next((_VOWEL_KINDS[c] for c in word if c in _VOWEL_KINDS), "")
+
+
+def _loose_keyword_score(heard: str, target: str, one_word: bool = True) -> float:
     """How much `heard` sounds like the command word `target`: 0 for a word that begins
-    differently, else the rapidfuzz ratio (counted from LOOSE_KEYWORD_THRESHOLD)."""
-    return fuzz.ratio(heard, target) if _onset(heard) == _onset(target) else 0.0
+    differently, or (`one_word`: both are one word) with another first vowel, else the
+    rapidfuzz ratio (counted from LOOSE_KEYWORD_THRESHOLD). Across words the vowel says
+    little: "new heading" is heard as "no having"."""
+    if _onset(heard) != _onset(target) or (one_word and _first_vowel(heard) != _first_vowel(target)):
+        return 0.0
+    return fuzz.ratio(heard, target)
 
 
 def _sentence_ends_at(tokens: list[_Token], end: int) -> bool:
@@ -263,6 +280,9 @@ class Interpreter:
         self._marks = sorted(((tuple(_normalise(p).split()), m) for p, m in self.commands.marks.items()),
                              key=lambda item: -len(item[0]))
         self._not_after = frozenset(_normalise(w) for w in self.commands.not_after)
+        # Phrases that sound like a command and are text ("next feed"), squashed.
+        self._plain = frozenset(_squash(p) for p in self.commands.not_commands if _squash(p))
+        self._plain_words = max((len(p.split()) for p in self.commands.not_commands), default=0)
         self._keywords = [tuple(_normalise(p).split()) for p in self.commands.heading]
         self._autotext_keywords = [_squash(p) for p in self.commands.autotext if _squash(p)]
         self._whole: list[tuple[str, Edit, int]] = []  # (squashed phrase, edit, words in the phrase)
@@ -347,12 +367,24 @@ class Interpreter:
 
     # -- whole-sentence commands --------------------------------------------------
 
+    def _plain_at(self, tokens: list[_Token], i: int) -> bool:
+        """The clause from i is one of the phrases that only sound like a command."""
+        for n in range(1, self._plain_words + 2):  # a phrase may be heard in one more word
+            if i + n > len(tokens):
+                break
+            if _clause_ends(tokens, i + n) and "".join(t.norm for t in tokens[i:i + n]).replace(" ", "") in self._plain:
+                return True
+        return False
+
     def _whole_sentence_command(self, sentence: list[_Token]) -> list[Edit] | None:
         spoken = "".join(t.norm.replace(" ", "") for t in sentence)
-        if not spoken:
+        if not spoken or spoken in self._plain:
             return None
         if self._whole:
-            scored = [(fuzz.ratio(spoken, phrase), words, edit) for phrase, edit, words in self._whole]
+            # A phrase heard as one word has no more to go by than a one-word command:
+            # "afsluttet" (finished) is a word of its own, not "afslut note".
+            heard = sum(len(t.norm.split()) for t in sentence)
+            scored = [(fuzz.ratio(spoken, phrase), min(words, heard), edit) for phrase, edit, words in self._whole]
             passing = [(score, edit) for score, words, edit in scored
                        if score >= command_threshold(len(spoken), words)]
             if passing:
@@ -520,7 +552,8 @@ class Interpreter:
                 if len(window) < n or any(t.ends_sentence for t in window[:-1]):
                     continue
                 # "Reading the paper.", "Shedding skin.": another word, not a mishearing (0).
-                score = _loose_keyword_score("".join(t.norm for t in window), target)
+                score = _loose_keyword_score("".join(t.norm for t in window), target,
+                                             one_word=n == 1 and len(phrase) == 1)
                 if score >= LOOSE_KEYWORD_THRESHOLD and score > found.get(i + n, 0.0):
                     found[i + n] = score
         return sorted(((score, after) for after, score in found.items()), reverse=True)
@@ -532,6 +565,8 @@ class Interpreter:
         A clear heading command whose name matches no heading gives an UnknownHeading
         (and a notice) with the closest headings; anything else that is not one, None.
         """
+        if self._plain and self._plain_at(tokens, i):
+            return None
         found = self._keyword_heading(tokens, i, quiet)
         return self._glued_heading(tokens, i) if found is None else found
 
@@ -590,7 +625,7 @@ class Interpreter:
         for phrase in self._keywords:
             target = "".join(phrase)
             for k in range(max(3, len(target) - 3), min(len(target) + 3, len(word) - 2)):
-                if _loose_keyword_score(word[:k], target) < LOOSE_KEYWORD_THRESHOLD:
+                if _loose_keyword_score(word[:k], target, one_word=len(phrase) == 1) < LOOSE_KEYWORD_THRESHOLD:
                     continue
                 for n in range(0, MAX_HEADING_WORDS):
                     window = tokens[i + 1:i + 1 + n]

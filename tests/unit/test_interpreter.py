@@ -9,9 +9,9 @@ note that comes out, so they hold whatever the model of the day produces.
 from __future__ import annotations
 
 import pytest
-from support import utt
+from support import ROOT, utt
 
-from dictate.catalog.commands import load_commands
+from dictate.catalog.commands import load_commands, parse_commands
 from dictate.catalog.layouts import load_layout
 from dictate.catalog.loader import load_catalog
 from dictate.interpret.edits import AddMark, AddWord, GoToSection, UnknownHeading
@@ -216,7 +216,8 @@ def test_end_note_inside_a_sentence_is_text():
 @pytest.mark.parametrize("spoken, key", [
     ("Having nutrition.", "I3"),   # live decoding of a short command often hears this
     ("Adding pain.", "I9"),
-    ("Hiding sleep", "I10"),
+    ("Herding sleep", "I10"),
+    ("Heaven blood pressure.", "I7"),
 ])
 def test_a_misheard_command_word_counts_when_the_command_is_the_whole_sentence(spoken, key):
     note, _ = note_for("Intro.", spoken, "Text.", language="en")
@@ -259,6 +260,55 @@ def test_a_word_that_only_starts_like_a_heading_command_stays_text(spoken, langu
     note, notices = note_for(spoken, language=language)
     assert [s.key for s in note.filled_sections()] == ["general"]
     assert notices == []
+
+
+@pytest.mark.parametrize("spoken", ["Hiding food.", "Hidden food.", "Hiding sleep."])
+def test_a_word_said_with_another_first_vowel_than_the_command_word_stays_text(spoken):
+    """ "Hiding food." is what a nurse says of a resident with dementia, not "Heading food."."""
+    note, notices = note_for("Intro.", spoken, "She ate well.", language="en")
+    assert sections(note) == [("general", f"Intro. {spoken} She ate well.")]
+    assert notices == []
+
+
+@pytest.mark.parametrize("spoken, language", [
+    ("Afsluttet.", "da"),      # a word of its own, one letter from "afslut note"
+    ("Afsluttes.", "da"),
+    ("Afslutte.", "da"),       # in the shipped not_commands
+    ("Next feed.", "en"),      # in the shipped not_commands
+    ("Next, feed.", "en"),
+])
+def test_a_word_that_only_sounds_like_a_two_word_command_stays_text(spoken, language):
+    note, notices = note_for("Intro.", spoken, "Mere tekst.", language=language)
+    assert not note.finished
+    assert [s.key for s in note.filled_sections()] == ["general"]
+    assert spoken.rstrip(".").split(",")[0] in note.filled_sections()[0].text
+    assert notices == []
+
+
+@pytest.mark.parametrize("spoken, language, finished", [
+    ("Slutnotat.", "da", True),
+    ("Afslut note.", "da", True),
+    ("Next feel.", "en", False),   # a mishearing of "next field", not a phrase of its own
+])
+def test_the_commands_near_those_words_still_act(spoken, language, finished):
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands(language), language=language)
+    interpreter = Interpreter(layout=settings.layout, commands=settings.commands, language=language)
+    edits = interpreter.feed(utt(spoken))
+    assert [type(e).__name__ for e in edits] == ["EndNote" if finished else "NextField"]
+
+
+def test_a_coordinator_can_say_a_phrase_is_text_even_where_a_heading_would_start(tmp_path):
+    """not_commands holds for headings too, with no unknown-heading notice."""
+    text = (ROOT / "templates" / "commands" / "en.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "en.yaml"
+    path.write_text(text.replace("not_commands: [next feed]", "not_commands: [next feed, heading out]"),
+                    encoding="utf-8")
+    commands = parse_commands(path)
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=commands, language="en")
+    note, notices = build_note([utt("Heading out."), utt("Heading pain."), utt("It hurts.")], settings)
+    assert [(s.key, s.text) for s in note.filled_sections()] == [("general", "Heading out."), ("I9", "It hurts.")]
+    assert notices == []
+
 
 
 # -- pauses: what the speaker did, whatever punctuation the recogniser wrote ------------

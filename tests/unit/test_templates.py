@@ -123,6 +123,21 @@ def test_command_file_with_an_unknown_mark(tmp_path):
     assert str(err.value).startswith(f"{path}:5 (marks.smiley)")
 
 
+@pytest.mark.parametrize("listed", ["[næste felt]", "[Næste-felt]", "næste felt"])
+def test_a_phrase_cannot_be_both_a_command_and_not_a_command(tmp_path, listed):
+    path = write(tmp_path, "language: da\nheading: [overskrift]\nnext_field: [næste felt]\n"
+                           f"not_commands: {listed}\nmarks:\n  period: [punktum]\n")
+    with pytest.raises(TemplateError) as err:
+        parse_commands(path)
+    assert str(err.value).startswith(f"{path}:4 (not_commands[0]): ")
+    assert "next_field" in str(err.value)
+
+
+def test_the_shipped_command_sets_list_words_that_only_sound_like_commands():
+    assert "afsluttet" in load_commands("da").not_commands
+    assert "next feed" in load_commands("en").not_commands
+
+
 def test_a_layout_from_a_path(tmp_path):
     path = write(tmp_path, "id: mini\nversion: '2'\nname: Mini\nsections:\n  - key: A\n    heading: Alfa\n")
     layout = load_layout(str(path))
