@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -141,6 +142,9 @@ class DictateApp(App[list[str]]):
         self.finished_notes: list[str] = []
         #: the draft journal of each finished note, to be removed once the note is written out
         self.finished_drafts: list[Path | None] = []
+        #: the note just finished, shown (read-only) until the next note has words: after
+        #: "afslut notat" the nurse sees what she finished, not an empty page
+        self.last_finished: Note | None = None
         self.engine: Engine | None = None
         self.state = "loading"
         self.level = 0.0
@@ -448,6 +452,7 @@ class DictateApp(App[list[str]]):
         if not self.note.is_empty:
             self.finished_notes.append(self.options.render(self.note))
             self.finished_drafts.append(self.draft.path if self.draft is not None else None)
+            self.last_finished = self.note
             self.notify(self.strings("finished"))
         self.builder = self._new_builder()
         self._refresh_note()
@@ -467,7 +472,14 @@ class DictateApp(App[list[str]]):
 
     def _refresh_note(self) -> None:
         pending = join_words(self.builder.pending) if not self.note.finished else ""
-        self.query_one("#note", Static).update(styled_note(self.note, self.strings("empty_note"), pending))
+        if not self.note.is_empty or pending:
+            self.last_finished = None  # the next note has begun
+        if self.last_finished is not None:
+            shown = Text(self.strings("finished_note_shown") + "\n\n", style="bold green")
+            shown.append_text(styled_note(self.last_finished, "", ""))
+        else:
+            shown = styled_note(self.note, self.strings("empty_note"), pending)
+        self.query_one("#note", Static).update(shown)
         problem = self.query_one("#problem", Static)
         problem.update(self.problem or "")
         problem.display = bool(self.problem)

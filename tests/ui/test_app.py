@@ -735,3 +735,31 @@ def test_a_note_being_dictated_in_another_window_is_left_alone_and_said(tmp_path
     assert "1 notat(er) bliver dikteret i et andet vindue og bliver ikke rørt her" in seen
     assert other.path.exists()
     other.close()
+
+
+def test_after_end_note_the_finished_note_stays_in_view_until_the_next_note_begins():
+    """A nurse who says "afslut notat" sees what she finished, not an empty page."""
+    script = [["Borgeren", "sov", "godt."], ["Afslut", "notat."], ["Hun", "spiste", "lidt."]]
+    engine, _ = fake_engine(script=script)
+    app = make_app(options(lambda: engine))
+    shown: dict[str, str] = {}
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.finished_notes)
+            assert app.state == "paused" and app.note.is_empty
+            await pilot.pause(0.1)
+            shown["finished"] = str(app.query_one("#note").render())
+            await pilot.press("f9")  # record again: the rest of the script is the next note
+            await wait_for(pilot, lambda: not app.note.is_empty)
+            await pilot.pause(0.1)
+            shown["next"] = str(app.query_one("#note").render())
+            await pilot.press("ctrl+q")
+        return app.return_value
+
+    notes = run(scenario())
+    assert "Notatet er afsluttet og gemt" in shown["finished"] and "Borgeren sov godt." in shown["finished"]
+    assert "Notatet er tomt" not in shown["finished"]
+    assert "Hun spiste lidt." in shown["next"]
+    assert "afsluttet" not in shown["next"] and "Borgeren" not in shown["next"]
+    assert len(notes) == 2 and "Borgeren sov godt." in notes[0] and "Hun spiste lidt." in notes[1]

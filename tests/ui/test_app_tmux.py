@@ -20,6 +20,9 @@ def test_the_app_in_tmux_writes_only_the_note_to_stdout(tmp_path):
     with Tmux(command) as app:
         screen = app.wait_for("Paused", timeout=240, exited=rc)  # "End note" finished the note and paused
         assert "F9 Record" in screen and "f10 Finish" in screen and "f8 Discard" in screen  # every footer key fits
+        # The finished note stays in view, not an empty page.
+        screen = app.wait_for("The note is finished and kept", timeout=30)
+        assert "The resident is asleep" in screen
         # The finished note's draft stays until the note is written out at exit.
         assert len(list(drafts.glob("*.jsonl"))) == 1
         app.send("C-q")
