@@ -438,6 +438,11 @@ class Score:
                                  f"misplaced {wrong_places}\n      heard: {heard.text}")
 
     @property
+    def false(self) -> int:
+        """Commands acted on that nobody said (or said as another command)."""
+        return self.acted - sum(self.right.values())
+
+    @property
     def precision(self) -> float:
         return sum(self.right.values()) / self.acted if self.acted else 1.0
 
@@ -595,11 +600,11 @@ def main(argv: list[str]) -> int:
                                                    "set": args.set.name, "heard": record}), encoding="utf-8")
         print(f"{audio_seconds / 60:.1f} min of audio per condition, {time.perf_counter() - started:.0f} s in all")
     kinds = sorted({k for s in scores.values() for k in s.expected})
-    print(f"{'condition':<9} {'mode':<7} {'precision':>9} {'recall':>6} {'placement':>9} {'notices':>7}  "
+    print(f"{'condition':<9} {'mode':<7} {'precision':>9} {'recall':>6} {'false':>5} {'placement':>9} {'notices':>7}  "
           + "  ".join(f"{k}" for k in kinds))
     for (name, mode), score in scores.items():
         per_kind = "  ".join(f"{score.right[k]}/{score.expected[k]}".rjust(len(k)) for k in kinds)
-        print(f"{name:<9} {mode:<7} {score.precision:>9.3f} {score.recall:>6.3f} {score.placement:>9.3f} "
+        print(f"{name:<9} {mode:<7} {score.precision:>9.3f} {score.recall:>6.3f} {score.false:>5} {score.placement:>9.3f} "
               f"{score.notices:>7}  {per_kind}")
     print("recall by the pause before the command (s): "
           + "  ".join(f"{pause}: {breakdown(scores, 'by_pause', pause)}"
@@ -614,7 +619,7 @@ def main(argv: list[str]) -> int:
         args.json.write_text(json.dumps({
             "machine": machine(), "dictations": len(dictations), "rescored": str(args.rescore or ""),
             "results": [{"condition": name, "mode": mode, "precision": s.precision, "recall": s.recall,
-                         "placement": s.placement, "notices": s.notices, "acted": s.acted,
+                         "placement": s.placement, "false": s.false, "notices": s.notices, "acted": s.acted,
                          "expected": dict(s.expected), "right": dict(s.right)}
                         for (name, mode), s in scores.items()]}, indent=2), encoding="utf-8")
     print(f"targets at snr20: recall >= {TARGET_RECALL}, precision >= {TARGET_PRECISION}")

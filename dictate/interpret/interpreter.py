@@ -56,6 +56,10 @@ from dictate.words import ABBREVIATIONS, Utterance, Word
 
 #: Minimum rapidfuzz ratio for the command word itself ("overskrif" still counts).
 KEYWORD_THRESHOLD = 85.0
+#: ... and for a notice that the heading's name matched none, or was missing: "Heating
+#: pad." and "Heeding." (85.7) are not a nurse asking for a heading; "overskrif" (94.7)
+#: and "headings" (93.3) are.
+NOTICE_KEYWORD_THRESHOLD = 90.0
 #: Minimum ratio for the spoken heading name against a heading or alias.
 HEADING_THRESHOLD = 80.0
 #: When the command is the whole sentence ("Having nutrition." for "Heading
@@ -169,13 +173,21 @@ def _onset(word: str) -> str:
 _VOWEL_KINDS = {**dict.fromkeys("aeæ", "open"), **dict.fromkeys("iy", "close"), **dict.fromkeys("ouåø", "round")}
 
 
-def _first_vowel(word: str) -> str:
-    """The kind of a word's first vowel letter ("" when it has none).
+#: Vowel pairs that spell the sound of another kind than their first letter: "heiden",
+#: "heidon" (base for "hidden") say the vowel of "hiding", not of "heading".
+_VOWEL_PAIRS = {"ei": "close", "ey": "close"}
 
-    A misheard "heading" keeps its open vowel ("having", "heaven", "adding"); "hiding"
-    and "hidden" are other words, said with another vowel.
+
+def _first_vowel(word: str) -> str:
+    """The kind of a word's first vowel ("" when it has none).
+
+    A misheard "heading" keeps its open vowel ("having", "heaven", "adding"); "hiding",
+    "hidden" and "Heiden" are other words, said with another vowel.
     """
-    return next((_VOWEL_KINDS[c] for c in word if c in _VOWEL_KINDS), "")
+    for k, c in enumerate(word):
+        if c in _VOWEL_KINDS:
+            return _VOWEL_PAIRS.get(word[k:k + 2], _VOWEL_KINDS[c])
+    return ""
 
 
 def _loose_keyword_score(heard: str, target: str, one_word: bool = True) -> float:
@@ -575,7 +587,8 @@ class Interpreter:
         if not keywords:
             return None
         if keywords[0][0] >= KEYWORD_THRESHOLD:
-            found = self._named_heading(tokens, i, keywords[0][1], notify=not quiet)
+            found = self._named_heading(tokens, i, keywords[0][1],
+                                        notify=not quiet and keywords[0][0] >= NOTICE_KEYWORD_THRESHOLD)
             return found[:2] if isinstance(found, tuple) else found
         if tokens[i].norm in _SUBJECTS:
             return None  # "He didn't sleep.", "She had pain.": a sentence, however close it sounds
