@@ -190,14 +190,31 @@ def _first_vowel(word: str) -> str:
     return ""
 
 
+def _coda(word: str) -> str:
+    """How a word ends, as far as telling a misheard command word from another word goes:
+    "n" for a nasal ("having", "heaven", "herden" for "heading"), else its last consonant
+    ("heard", "head": "d"). A plural "s" does not count."""
+    word = "".join(c for c in word if c.isalpha())  # "hedin's"
+    word = word[:-1] if word.endswith("s") and len(word) > 3 else word
+    tail = word.rstrip("aeiouyæøå")
+    if tail.endswith(("n", "ng", "m")):
+        return "n"
+    return tail[-1:] if tail else "V"
+
+
 def _loose_keyword_score(heard: str, target: str, one_word: bool = True) -> float:
-    """How much `heard` sounds like the command word `target`: 0 for a word that begins
-    differently, or (`one_word`: both are one word) with another first vowel, else the
-    rapidfuzz ratio (counted from LOOSE_KEYWORD_THRESHOLD). Across words the vowel says
-    little: "new heading" is heard as "no having"."""
-    if _onset(heard) != _onset(target) or (one_word and _first_vowel(heard) != _first_vowel(target)):
+    """How much `heard` sounds like the command word `target`: the rapidfuzz ratio, or 0
+    for a word that begins differently. Below KEYWORD_THRESHOLD (a misheard command word)
+    also 0 when (`one_word`: both are one word) its first vowel or its ending differs:
+    "having", "heaven", "hedin's" for "heading", but not "hiding", "heard". Across words
+    these say little: "new heading" is heard as "no having"."""
+    if _onset(heard) != _onset(target):
         return 0.0
-    return fuzz.ratio(heard, target)
+    score = fuzz.ratio(heard, target)
+    if score < KEYWORD_THRESHOLD and one_word and (_first_vowel(heard) != _first_vowel(target)
+                                                   or _coda(heard) != _coda(target)):
+        return 0.0
+    return score
 
 
 def _sentence_ends_at(tokens: list[_Token], end: int) -> bool:
