@@ -25,7 +25,7 @@ from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from dictate.interpret.edits import GoToSection, InsertAutoText, NextField, PreviousField, ReplaceText, Undo
+from dictate.interpret.edits import EndNote, GoToSection, InsertAutoText, NextField, PreviousField, ReplaceText, Undo
 from dictate.notes.builder import NoteBuilder
 from dictate.notes.drafts import DraftStore
 from dictate.notes.note import Note
@@ -200,20 +200,21 @@ class DictateApp(App[list[str]]):
 
         s = self.strings
         language = f"language_{draft.language}"
-        about = s("recover_question", when=draft.created.strftime("%d.%m. %H:%M"),
-                  layout=draft.layout.name(self.strings.language),
+        # A note finished before the crash only waits to be sent; it cannot take more words.
+        about = s("recover_finished_question" if draft.finished else "recover_question",
+                  when=draft.created.strftime("%d.%m. %H:%M"), layout=draft.layout.name(self.strings.language),
                   language=s(language) if s.has(language) else draft.language)
         # The note keeps its own language and layout; new words can only join it in a
         # session that hears and arranges them the same way.
         same = (draft.language, draft.layout.id) == (self.settings.language, self.settings.layout.id)
-        if not same:
+        if not same and not draft.finished:
             about += " " + s("recover_elsewhere", language_code=draft.language, layout_id=draft.layout.id)
         lines = to_text(draft, trailer=False).strip().splitlines()
         preview = "\n".join(textwrap.shorten(line, 140, placeholder=" …") if line else "" for line in lines[:4])
         if len(lines) > 4:
             preview += "\n…"
         labels = {key: s(f"recover_{key}") for key in ("continue", "finish", "discard")}
-        self.push_screen(Recovery(about, preview, labels, can_continue=same), answer)
+        self.push_screen(Recovery(about, preview, labels, can_continue=same and not draft.finished), answer)
 
     @property
     def note(self) -> Note:
@@ -449,6 +450,10 @@ class DictateApp(App[list[str]]):
     def _finish_note(self) -> None:
         """The note goes to the output (written when the app exits) and a new note starts."""
         self.builder.flush()
+        if not self.note.is_empty and not self.note.finished:
+            # F10 and Ctrl+Q finish it as "afslut notat" does, in the draft too: killed before
+            # the notes are written out, it comes back as finished, to be sent.
+            self.builder.apply([EndNote()])
         if not self.note.is_empty:
             self.finished_notes.append(self.options.render(self.note))
             self.finished_drafts.append(self.draft.path if self.draft is not None else None)

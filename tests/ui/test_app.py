@@ -763,3 +763,46 @@ def test_after_end_note_the_finished_note_stays_in_view_until_the_next_note_begi
     assert "Hun spiste lidt." in shown["next"]
     assert "afsluttet" not in shown["next"] and "Borgeren" not in shown["next"]
     assert len(notes) == 2 and "Borgeren sov godt." in notes[0] and "Hun spiste lidt." in notes[1]
+
+
+def test_a_note_finished_by_key_and_cut_off_before_it_was_sent_comes_back_as_finished(tmp_path):
+    """F10 is journalled like "afslut notat": after a crash the note is offered to be sent, not continued."""
+    from dictate.notes.drafts import DraftStore, restore_note
+
+    store = DraftStore(tmp_path / "drafts")
+    engine, _ = fake_engine(script=[["Borgeren", "sov", "godt."]])
+    first = make_app(replace(options(lambda: engine), drafts=store))
+
+    async def finish_by_key():
+        async with first.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: first.state == "stopped")
+            await pilot.press("f10")
+            assert first.finished_notes
+            # The app is killed here: the CLI never writes the note out nor retires its draft.
+
+    run(finish_by_key())
+    [path] = store.unfinished()
+
+    def recover():  # noqa: ANN202
+        return restore_note(path, CATALOG.layouts, dict(CATALOG.autotexts), interpreter=SETTINGS.interpreter())
+
+    assert recover().finished
+    engine, _ = fake_engine(script=[["Hun", "har", "smerter."]])
+    second = make_app(replace(options(lambda: engine), drafts=store, recover=recover))
+    shown: dict[str, object] = {}
+
+    async def restart():
+        async with second.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: second.screen.__class__.__name__ == "Recovery")
+            shown["about"] = str(second.screen.query_one("#about").render())
+            shown["buttons"] = [b.id for b in second.screen.query("Button")]
+            await pilot.press("escape")  # the safe answer: send it
+            await wait_for(pilot, lambda: second.state == "stopped")
+            await pilot.press("ctrl+q")
+        return second.return_value
+
+    notes = run(restart())
+    assert "Et afsluttet notat fra" in shown["about"] and "blev ikke sendt videre" in shown["about"]
+    assert shown["buttons"] == ["finish", "discard"]  # a finished note takes no more words
+    assert len(notes) == 2 and notes[0].startswith("Generelt\nBorgeren sov godt.") and "Hun har smerter." in notes[1]
+    assert "Borgeren" not in notes[1]

@@ -68,6 +68,9 @@ def note_on_screen(screen: str) -> list[str]:
     if "slow" in words and "pauses" in words:  # the too-slow notice over the note (a slow backend)
         notice = set(content(re.findall(r"\w+", STRINGS["en"]["status_too_slow"])))
         words = [w for w in words if w not in notice]
+    if "finished" in words and "kept" in words:  # after "end note": the finished note, under a line saying so
+        banner = content(re.findall(r"\w+", STRINGS["en"]["finished_note_shown"]))
+        words = words[len(banner):] if words[:len(banner)] == banner else words
     return [w for w in words if w not in HEADING_WORDS]
 
 
@@ -85,8 +88,8 @@ def restart_and_close(drafts: Path, tmp: Path, name: str) -> str:
     """Start again on a silent recording, continue the offered draft, close: the notes on stdout."""
     out, rc = tmp / f"{name}.txt", tmp / f"{name}.rc"
     with Tmux(app_command(drafts, DATA / "silence_30s.wav", out, rc)) as app:
-        app.wait_for("was not finished", timeout=120, exited=rc)
-        app.send("Escape")  # continue the note
+        app.wait_for("note from", timeout=120, exited=rc)
+        app.send("Escape")  # continue the note (or send it, when it was finished before the kill)
         app.wait_for("Stopped", timeout=120, exited=rc)
         app.send("C-q")
         wait_for_file(rc, timeout=60)
@@ -139,7 +142,7 @@ def test_restore_dictate_crash_restore_loses_nothing(tmp_path):
     # Continue the note with another dictation, and cut that off too.
     with Tmux(app_command(drafts, DATA / "en_dictation.wav", tmp_path / "second.txt")) as app:
         pid = app.pid()
-        app.wait_for("was not finished", timeout=120)
+        app.wait_for("note from", timeout=120)
         app.send("Escape")  # continue
         deadline = time.monotonic() + 120
         while len(content(committed(drafts))) < len(first) + 5:  # some more words committed
