@@ -202,17 +202,18 @@ def _coda(word: str) -> str:
     return tail[-1:] if tail else "V"
 
 
-def _loose_keyword_score(heard: str, target: str, one_word: bool = True) -> float:
+def _loose_keyword_score(heard: str, target: str, one_word: bool = True, split: bool = False) -> float:
     """How much `heard` sounds like the command word `target`: the rapidfuzz ratio, or 0
-    for a word that begins differently. Below KEYWORD_THRESHOLD (a misheard command word)
-    also 0 when (`one_word`: both are one word) its first vowel or its ending differs:
-    "having", "heaven", "hedin's" for "heading", but not "hiding", "heard". Across words
-    these say little: "new heading" is heard as "no having"."""
+    for a word that begins differently. Below KEYWORD_THRESHOLD (a misheard command word),
+    when the command word is one word (`one_word`), also 0 for another first vowel, and
+    unless it was heard split in two (`split`: "head and"), for another ending: "having",
+    "heaven", "hedin's" for "heading", but not "hiding", "hide in", "heard". A command of
+    two words says little by its vowel: "new heading" is heard as "no having"."""
     if _onset(heard) != _onset(target):
         return 0.0
     score = fuzz.ratio(heard, target)
     if score < KEYWORD_THRESHOLD and one_word and (_first_vowel(heard) != _first_vowel(target)
-                                                   or _coda(heard) != _coda(target)):
+                                                   or (not split and _coda(heard) != _coda(target))):
         return 0.0
     return score
 
@@ -582,7 +583,7 @@ class Interpreter:
                     continue
                 # "Reading the paper.", "Shedding skin.": another word, not a mishearing (0).
                 score = _loose_keyword_score("".join(t.norm for t in window), target,
-                                             one_word=n == 1 and len(phrase) == 1)
+                                             one_word=len(phrase) == 1, split=n > 1)
                 if score >= LOOSE_KEYWORD_THRESHOLD and score > found.get(i + n, 0.0):
                     found[i + n] = score
         return sorted(((score, after) for after, score in found.items()), reverse=True)

@@ -219,6 +219,7 @@ def test_end_note_inside_a_sentence_is_text():
     ("Herding sleep", "I10"),
     ("Hedin's psychosocial.", "I6"),
     ("Heaven blood pressure.", "I7"),
+    ("Head and sleep.", "I10"),    # the command word heard split in two
 ])
 def test_a_misheard_command_word_counts_when_the_command_is_the_whole_sentence(spoken, key):
     note, _ = note_for("Intro.", spoken, "Text.", language="en")
@@ -264,7 +265,8 @@ def test_a_word_that_only_starts_like_a_heading_command_stays_text(spoken, langu
 
 
 @pytest.mark.parametrize("spoken", ["Hiding food.", "Hidden food.", "Hiding sleep.", "Heiden food.", "Heidon food.",
-                                    "Heard wound."])  # base for "Head wound.": another ending than "heading"
+                                    "Heard wound.",  # base for "Head wound.": another ending than "heading"
+                                    "Hide in food."])  # split in two, still with another vowel
 def test_a_word_said_with_another_first_vowel_than_the_command_word_stays_text(spoken):
     """ "Hiding food." is what a nurse says of a resident with dementia, not "Heading food."."""
     note, notices = note_for("Intro.", spoken, "She ate well.", language="en")
