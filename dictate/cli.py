@@ -597,7 +597,8 @@ def _templates(args: argparse.Namespace) -> int:
     print("\nSpoken commands:")
     for commands in catalog.commands.values():
         print(f"  {commands.language}: heading {', '.join(commands.heading)}; auto-text "
-              f"{', '.join(commands.autotext) or '-'}; undo {', '.join(commands.undo) or '-'}")
+              f"{', '.join(commands.autotext) or '-'}; undo {', '.join(commands.undo) or '-'}"
+              + (f"; text, not commands: {', '.join(commands.not_commands)}" if commands.not_commands else ""))
     print("\nAuto-texts:")
     for autotext in sorted(catalog.autotexts.values(), key=lambda a: a.id):
         triggers = ", ".join(autotext.triggers.get(language, ())) or "(none in this language)"

@@ -219,6 +219,7 @@ def test_templates_check_and_list_on_the_shipped_files():
     assert listed.returncode == 0
     assert "saarpleje (version 1): Sårpleje - say: sårpleje" in listed.stdout
     assert "fsiii (version 20240530)" in listed.stdout
+    assert "text, not commands: afslutte, afsluttet" in listed.stdout  # what a coordinator added stays visible
     english = run_cli("templates", "list", "--language", "en")
     assert "Wound care - say: wound care" in english.stdout
 
