@@ -145,6 +145,9 @@ class DictateApp(App[list[str]]):
         #: the note just finished, shown (read-only) until the next note has words: after
         #: "afslut notat" the nurse sees what she finished, not an empty page
         self.last_finished: Note | None = None
+        #: the closest headings to the last heading command that matched none, best first:
+        #: F2 lists them first, so the nurse's heading is one key away
+        self.heading_candidates: tuple[str, ...] = ()
         self.engine: Engine | None = None
         self.state = "loading"
         self.level = 0.0
@@ -303,6 +306,7 @@ class DictateApp(App[list[str]]):
                 command = (self.settings.commands.end_note or ("",))[0]
                 text = self.strings(key, count=len(notice.choices), command=command)
             elif notice.code == "heading_unknown":
+                self.heading_candidates = tuple(key for key, _ in notice.candidates)
                 # What was heard and the closest headings, so that F2 is one look away.
                 names = ", ".join(heading for _, heading in notice.candidates)
                 text = (self.strings(key, heard=notice.heard, candidates=names) if names
@@ -348,9 +352,13 @@ class DictateApp(App[list[str]]):
         language = self.settings.language
         choices = [Choice(s.key, s.heading(language), tuple(s.aliases.get(language, ())))
                    for s in self.settings.layout.all_sections]
+        # After "overskrift ..." that matched no heading, its closest headings come first.
+        first = {key: i for i, key in enumerate(self.heading_candidates)}
+        choices.sort(key=lambda c: first.get(c.id, len(first)))
 
         def chosen(key: str | None) -> None:
             if key:
+                self.heading_candidates = ()
                 self._edit([GoToSection(key)])
 
         self.push_screen(Picker(self.strings("pick_heading"), self.strings("search"), choices), chosen)
@@ -460,6 +468,7 @@ class DictateApp(App[list[str]]):
             self.last_finished = self.note
             self.notify(self.strings("finished"))
         self.builder = self._new_builder()
+        self.heading_candidates = ()
         self._refresh_note()
 
     def _stop_engine(self) -> None:

@@ -806,3 +806,30 @@ def test_a_note_finished_by_key_and_cut_off_before_it_was_sent_comes_back_as_fin
     assert shown["buttons"] == ["finish", "discard"]  # a finished note takes no more words
     assert len(notes) == 2 and notes[0].startswith("Generelt\nBorgeren sov godt.") and "Hun har smerter." in notes[1]
     assert "Borgeren" not in notes[1]
+
+
+def test_after_an_unknown_heading_f2_lists_its_closest_headings_first():
+    """ "Overskrift hjerte." matches no heading; F2 then offers Smerter first, one Enter away."""
+    engine, _ = fake_engine(script=[["Borgeren", "sov", "godt."], ["Overskrift", "hjerte."], ["Hun", "har", "ondt."]])
+    app = make_app(options(lambda: engine))
+    shown: dict[str, object] = {}
+
+    async def scenario():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.state == "stopped")
+            assert app.heading_candidates[:1] == ("I9",)
+            await pilot.press("f2")
+            await wait_for(pilot, lambda: app.screen.__class__.__name__ == "Picker")
+            options = app.screen.query_one("OptionList")
+            shown["first"] = options.get_option_at_index(0).id
+            shown["highlighted"] = options.highlighted
+            await pilot.press("enter")
+            shown["current"] = app.note.current
+            await pilot.press("f2")
+            await wait_for(pilot, lambda: app.screen.__class__.__name__ == "Picker")
+            shown["after"] = app.screen.query_one("OptionList").get_option_at_index(0).id
+            await pilot.press("escape", "ctrl+q")
+
+    run(scenario())
+    assert shown["first"] == "I9" and shown["highlighted"] == 0 and shown["current"] == "I9"
+    assert shown["after"] == SETTINGS.layout.all_sections[0].key  # chosen: back to the layout's order
