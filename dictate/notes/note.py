@@ -450,6 +450,10 @@ class Note:
             raise KeyError(f"layout '{self.layout.id}' has no section '{key}'")
         section = self.sections[key]
         section.tokens = _retyped(section.tokens, text.strip())
+        if not section.tokens:
+            # Emptied by hand: the nurse has dealt with it, and the review list must not
+            # point into a section the note no longer shows.
+            section.unknown_headings.clear()
         if self.active is not None and self.active[0] == key and self.active[1] not in section.slots:
             self.active = None
 

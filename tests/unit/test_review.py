@@ -45,3 +45,21 @@ def test_a_heading_that_matched_none_is_to_review_until_its_utterance_is_undone(
     note.apply(Undo())
     note.apply(Undo())  # "slet det" takes the utterance back, and its mark with it
     assert review_items(note) == [] and note.sections["general"].text == "Borgeren sov godt."
+
+
+def test_a_section_emptied_by_hand_leaves_no_heading_mark_behind():
+    """F4, all text deleted: the review list must not point into a section the note no longer shows."""
+    from dictate.catalog.commands import load_commands
+    from dictate.catalog.layouts import load_layout
+    from dictate.interpret.edits import ReplaceText
+    from dictate.notes.pipeline import NoteSettings, build_note
+    from dictate.notes.review import review_items
+    from dictate.words import Utterance, Word
+
+    settings = NoteSettings(layout=load_layout("fsiii"), commands=load_commands("da"), language="da")
+    words = "Overskrift bevægelighed. Går med rollator.".split()
+    note, _ = build_note([Utterance(tuple(Word(w, i * 0.5, i * 0.5 + 0.4, 0.95) for i, w in enumerate(words)))],
+                         settings)
+    assert [i.kind for i in review_items(note)] == ["heading_unknown"]
+    note.apply(ReplaceText("general", "  "))
+    assert review_items(note) == [] and note.filled_sections() == []
