@@ -52,10 +52,12 @@ from dictate.interpret.edits import (
     UnknownHeading,
 )
 from dictate.interpret.numbers import find_numbers
+from dictate.interpret.soundalike import CLEAR, begins_like, loose_keyword_score
 from dictate.words import ABBREVIATIONS, Utterance, Word
 
-#: Minimum rapidfuzz ratio for the command word itself ("overskrif" still counts).
-KEYWORD_THRESHOLD = 85.0
+#: Minimum rapidfuzz ratio for the command word itself ("overskrif" still counts); below it
+#: a word is at best a misheard command word (soundalike.CLEAR).
+KEYWORD_THRESHOLD = CLEAR
 #: ... and for a notice that the heading's name matched none, or was missing: "Heating
 #: pad." and "Heeding." (85.7) are not a nurse asking for a heading; "overskrif" (94.7)
 #: and "headings" (93.3) are.
@@ -95,7 +97,6 @@ PAUSE = 0.3
 _SUBJECTS = frozenset({"he", "she", "they", "we", "i", "you", "it",
                        "han", "hun", "de", "vi", "jeg", "du", "den", "det", "man"})
 
-_VOWELS = frozenset("aeiouyæøå")
 _SPLIT = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
 _SENTENCE_END = ".?!"
 
@@ -154,68 +155,6 @@ class Notice:
     heard: str = ""
     #: "heading_unknown": the closest headings as (section key, heading), best first
     candidates: tuple[tuple[str, str], ...] = ()
-
-
-def _onset(word: str) -> str:
-    """How a word begins, as far as telling a misheard command word from another word goes.
-
-    Recognisers bend the middle and end of a command word ("having", "heaven", "adding"
-    for "heading") but rarely turn its first consonant into another one: "reading",
-    "leading" and "shedding" are other words. A weak "h" may be lost, and one vowel
-    heard for another.
-    """
-    word = word[1:] if word[:1] == "h" and len(word) > 1 else word
-    first = word[:1]
-    return "V" if first in _VOWELS else first
-
-
-#: Vowel letters by the kind of sound they mostly spell: open, close and rounded.
-_VOWEL_KINDS = {**dict.fromkeys("aeæ", "open"), **dict.fromkeys("iy", "close"), **dict.fromkeys("ouåø", "round")}
-
-
-#: Vowel pairs that spell the sound of another kind than their first letter: "heiden",
-#: "heidon" (base for "hidden") say the vowel of "hiding", not of "heading".
-_VOWEL_PAIRS = {"ei": "close", "ey": "close"}
-
-
-def _first_vowel(word: str) -> str:
-    """The kind of a word's first vowel ("" when it has none).
-
-    A misheard "heading" keeps its open vowel ("having", "heaven", "adding"); "hiding",
-    "hidden" and "Heiden" are other words, said with another vowel.
-    """
-    for k, c in enumerate(word):
-        if c in _VOWEL_KINDS:
-            return _VOWEL_PAIRS.get(word[k:k + 2], _VOWEL_KINDS[c])
-    return ""
-
-
-def _coda(word: str) -> str:
-    """How a word ends, as far as telling a misheard command word from another word goes:
-    "n" for a nasal ("having", "heaven", "herden" for "heading"), else its last consonant
-    ("heard", "head": "d"). A plural "s" does not count."""
-    word = "".join(c for c in word if c.isalpha())  # "hedin's"
-    word = word[:-1] if word.endswith("s") and len(word) > 3 else word
-    tail = word.rstrip("aeiouyæøå")
-    if tail.endswith(("n", "ng", "m")):
-        return "n"
-    return tail[-1:] if tail else "V"
-
-
-def _loose_keyword_score(heard: str, target: str, one_word: bool = True, split: bool = False) -> float:
-    """How much `heard` sounds like the command word `target`: the rapidfuzz ratio, or 0
-    for a word that begins differently. Below KEYWORD_THRESHOLD (a misheard command word),
-    when the command word is one word (`one_word`), also 0 for another first vowel, and
-    unless it was heard split in two (`split`: "head and"), for another ending: "having",
-    "heaven", "hedin's" for "heading", but not "hiding", "hide in", "heard". A command of
-    two words says little by its vowel: "new heading" is heard as "no having"."""
-    if _onset(heard) != _onset(target):
-        return 0.0
-    score = fuzz.ratio(heard, target)
-    if score < KEYWORD_THRESHOLD and one_word and (_first_vowel(heard) != _first_vowel(target)
-                                                   or (not split and _coda(heard) != _coda(target))):
-        return 0.0
-    return score
 
 
 def _sentence_ends_at(tokens: list[_Token], end: int) -> bool:
@@ -485,7 +424,7 @@ class Interpreter:
         """ "ogotext" for "autotext": the keyword's last five letters, and its onset
         ("brødtekst" and "context" are other words)."""
         return (len(word) > LOOSE_KEYWORD_END and word[-LOOSE_KEYWORD_END:] == keyword[-LOOSE_KEYWORD_END:]
-                and _onset(word) == _onset(keyword))
+                and begins_like(word, keyword))
 
     # -- text, headings, marks and numbers ----------------------------------------
 
@@ -582,7 +521,7 @@ class Interpreter:
                 if len(window) < n or any(t.ends_sentence for t in window[:-1]):
                     continue
                 # "Reading the paper.", "Shedding skin.": another word, not a mishearing (0).
-                score = _loose_keyword_score("".join(t.norm for t in window), target,
+                score = loose_keyword_score("".join(t.norm for t in window), target,
                                              one_word=len(phrase) == 1, split=n > 1)
                 if score >= LOOSE_KEYWORD_THRESHOLD and score > found.get(i + n, 0.0):
                     found[i + n] = score
@@ -656,7 +595,7 @@ class Interpreter:
         for phrase in self._keywords:
             target = "".join(phrase)
             for k in range(max(3, len(target) - 3), min(len(target) + 3, len(word) - 2)):
-                if _loose_keyword_score(word[:k], target, one_word=len(phrase) == 1) < LOOSE_KEYWORD_THRESHOLD:
+                if loose_keyword_score(word[:k], target, one_word=len(phrase) == 1) < LOOSE_KEYWORD_THRESHOLD:
                     continue
                 for n in range(0, MAX_HEADING_WORDS):
                     window = tokens[i + 1:i + 1 + n]
