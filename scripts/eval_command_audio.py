@@ -81,6 +81,8 @@ class Dictation:
     voice: str
     speed: int
     parts: tuple[Part, ...]
+    #: the language it is spoken in, and interpreted with (`language:` in the set; English if not given)
+    language: str = "en"
 
     @property
     def expected(self) -> list[str]:
@@ -97,7 +99,7 @@ def load_set(path: Path) -> list[Dictation]:
             default = SENTENCE_PAUSE if kind != "command" else 0.6
             parts.append(Part(kind, raw[kind], float(raw.get("pause", default)), raw.get("expect"),
                               raw.get("after")))
-        out.append(Dictation(item["id"], item["voice"], int(item["speed"]), tuple(parts)))
+        out.append(Dictation(item["id"], item["voice"], int(item["speed"]), tuple(parts), item.get("language", "en")))
     return out
 
 
@@ -551,6 +553,10 @@ def main(argv: list[str]) -> int:
 
     session = prepare(SessionSettings(language="en", layout="fsiii", hints=args.hints))
     settings = session.settings
+    # Each dictation is heard and interpreted in its own language (one model for all).
+    by_language = {"en": settings}
+    for language in sorted({d.language for d in dictations} - {"en"}):
+        by_language[language] = prepare(SessionSettings(language=language, layout="fsiii", hints=args.hints)).settings
     autotext_sections = {a.id: a.headings.get("fsiii") for a in settings.autotexts}
     by_id = {d.id: d for d in dictations}
     scores: dict[tuple[str, str], Score] = {}
@@ -565,7 +571,7 @@ def main(argv: list[str]) -> int:
         print(f"machine (recorded): {recorded['machine']}; backend: {recorded['backend']}")
         for row in recorded["heard"]:
             if row["id"] in by_id and row["condition"] in conditions and row["mode"] in modes:
-                heard = interpret(utterances_from_json(row["utterances"]), settings)
+                heard = interpret(utterances_from_json(row["utterances"]), by_language[by_id[row["id"]].language])
                 scores.setdefault((row["condition"], row["mode"]), Score()).add(by_id[row["id"]], heard,
                                                                                autotext_sections)
     else:
@@ -590,10 +596,11 @@ def main(argv: list[str]) -> int:
                     args.save.mkdir(parents=True, exist_ok=True)
                     _write_wav(args.save / f"{dictation.id}_{name}.wav", samples)
                 for mode in modes:
-                    utterances = (hear_offline if mode == "offline" else hear_live)(samples, recogniser, settings)
+                    spoken_in = by_language[dictation.language]
+                    utterances = (hear_offline if mode == "offline" else hear_live)(samples, recogniser, spoken_in)
                     record.append({"id": dictation.id, "condition": name, "mode": mode,
                                    "utterances": utterances_to_json(utterances)})
-                    heard = interpret(utterances, settings)
+                    heard = interpret(utterances, spoken_in)
                     scores.setdefault((name, mode), Score()).add(dictation, heard, autotext_sections)
             if args.record:  # after each dictation, so a long run that is stopped keeps what it heard
                 args.record.write_text(json.dumps({"machine": machine(), "backend": backend(),
@@ -604,8 +611,8 @@ def main(argv: list[str]) -> int:
           + "  ".join(f"{k}" for k in kinds))
     for (name, mode), score in scores.items():
         per_kind = "  ".join(f"{score.right[k]}/{score.expected[k]}".rjust(len(k)) for k in kinds)
-        print(f"{name:<9} {mode:<7} {score.precision:>9.3f} {score.recall:>6.3f} {score.false:>5} {score.placement:>9.3f} "
-              f"{score.notices:>7}  {per_kind}")
+        print(f"{name:<9} {mode:<7} {score.precision:>9.3f} {score.recall:>6.3f} {score.false:>5} "
+              f"{score.placement:>9.3f} {score.notices:>7}  {per_kind}")
     print("recall by the pause before the command (s): "
           + "  ".join(f"{pause}: {breakdown(scores, 'by_pause', pause)}"
                       for pause in sorted({k for s in scores.values() for k in s.by_pause})))

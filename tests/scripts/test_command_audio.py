@@ -134,38 +134,45 @@ def test_the_interpreter_on_what_the_model_heard_keeps_its_precision_and_recall(
         assert score.recall >= recall - 0.005 and score.placement >= placement - 0.005, (mode, score.recall)
 
 
-#: What base heard of tests/data/near_commands.yaml: 40 short care sentences near a command, each said
-#: alone by each of the 8 voices. None is a command. Recorded in session 10 (clean and 20 dB with
-#: CT2_USE_MKL=0, 20 dB with =1); the interpreter of session 9 acted on 8-11 of them per condition.
-NEAR = ("mkl0", "mkl1")
+#: What base heard of the near-command sets: short care sentences near a command, each said alone by
+#: espeak's voices; none is a command. near_commands.yaml: 40 English sentences by 8 voices (320);
+#: near_commands_da.yaml: 40 Danish ones by 4 variants of the Danish voice (160). Recorded in session 10
+#: (clean and 20 dB with CT2_USE_MKL=0, 20 dB with =1); on the English words the interpreter of session 9
+#: acted on 11-15 per condition.
+NEAR = {"near_commands": 320, "near_commands_da": 160}
+#: Base hears espeak's Danish voice poorly (most sentences come out as other words), so the Danish set
+#: tests garbled short Danish speech more than near-commands: its placement is low in any case.
+NEAR_PLACEMENT = {"near_commands": 0.75, "near_commands_da": 0.15}
 #: The one false command left: base heard "Hidden food." as "Heat in food." (clean, live, CT2_USE_MKL=0),
 #: the Nutrition heading with "heading" heard split in two and one consonant off.
-NEAR_FALSE = {("mkl0", "clean", "live"): 1}
+NEAR_FALSE = {("near_commands", "mkl0", "clean", "live"): 1}
 
 
-@pytest.mark.parametrize("backend", NEAR)
-def test_short_sentences_that_only_sound_like_commands_stay_text_on_what_the_model_heard(backend):
-    """No model: "Next feed.", "Hiding food.", "Heating pad.", "Said no." ... as base heard them, offline
-    and live, through today's interpreter: no command, no heading notice, and the sentences stay in the
-    note's first section (placement as recorded, within misheard words)."""
+@pytest.mark.parametrize("backend", ["mkl0", "mkl1"])
+@pytest.mark.parametrize("name", sorted(NEAR))
+def test_short_sentences_that_only_sound_like_commands_stay_text_on_what_the_model_heard(name, backend):
+    """No model: "Next feed.", "Hiding food.", "Heating pad.", "Afsluttet.", "Næste gang." ... as base
+    heard them, offline and live, through today's interpreter: no command, no heading notice, and the
+    sentences stay in the note's first section (placement as recorded, within misheard words)."""
     from evallib import utterances_from_json
 
     from dictate.runtime.session import SessionSettings, prepare
 
-    recorded = eca.load_recorded(DATA / f"near_commands_heard_{backend}.json.gz")
-    settings = prepare(SessionSettings(language="en")).settings
-    by_id = {d.id: d for d in eca.load_set(DATA / "near_commands.yaml")}
-    assert sum(len(d.parts) - 1 for d in by_id.values()) == 320
+    recorded = eca.load_recorded(DATA / f"{name}_heard_{backend}.json.gz")
+    by_id = {d.id: d for d in eca.load_set(DATA / f"{name}.yaml")}
+    assert sum(len(d.parts) - 1 for d in by_id.values()) == NEAR[name]
+    settings = {lang: prepare(SessionSettings(language=lang)).settings for lang in {d.language for d in by_id.values()}}
     scores: dict[tuple[str, str], eca.Score] = {}
     for row in recorded["heard"]:
-        heard = eca.interpret(utterances_from_json(row["utterances"]), settings)
-        scores.setdefault((row["condition"], row["mode"]), eca.Score()).add(by_id[row["id"]], heard, {})
+        dictation = by_id[row["id"]]
+        heard = eca.interpret(utterances_from_json(row["utterances"]), settings[dictation.language])
+        scores.setdefault((row["condition"], row["mode"]), eca.Score()).add(dictation, heard, {})
     assert {mode for _, mode in scores} == {"offline", "live"}
     for (condition, mode), score in scores.items():
-        assert score.dictations == 8, (condition, mode)
-        assert score.false <= NEAR_FALSE.get((backend, condition, mode), 0), (condition, mode, score.failures)
+        assert score.dictations == len(by_id), (condition, mode)
+        assert score.false <= NEAR_FALSE.get((name, backend, condition, mode), 0), (condition, mode, score.failures)
         assert score.notices <= 1, (condition, mode, score.failures)
-        assert score.placement >= 0.75, (condition, mode, score.placement)
+        assert score.placement >= NEAR_PLACEMENT[name], (condition, mode, score.placement)
 
 
 @pytest.mark.model
