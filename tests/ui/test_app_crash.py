@@ -21,6 +21,8 @@ import pytest
 from support import DATA, ROOT, Tmux, wait_for_file
 
 from dictate.catalog.loader import load_catalog
+from dictate.interpret.interpreter import LOOSE_KEYWORD_THRESHOLD
+from dictate.interpret.soundalike import loose_keyword_score
 from dictate.notes.drafts import committed_words, restore_note
 from dictate.output.render import to_text
 from dictate.ui.strings import STRINGS
@@ -35,9 +37,15 @@ HEADING_WORDS = {re.sub(r"\W", "", w).casefold() for section in CATALOG.layouts[
                  for w in section.heading("en").split()}
 
 
+def sounds_like_heading(word: str) -> bool:
+    """A word the interpreter may take for a misheard "heading" ("having", "adding", "heaven",
+    as base hears it on one backend or the other): part of a command, not of the note's text."""
+    return loose_keyword_score(word, "heading") >= LOOSE_KEYWORD_THRESHOLD
+
+
 def content(words: list[str]) -> list[str]:
     cores = (re.sub(r"\W", "", w).casefold() for w in words)
-    return [w for w in cores if w and w not in COMMAND_WORDS]
+    return [w for w in cores if w and w not in COMMAND_WORDS and not sounds_like_heading(w)]
 
 
 def app_command(drafts: Path, clip: Path, out: Path, rc: Path | None = None) -> str:
