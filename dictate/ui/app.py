@@ -453,6 +453,7 @@ class DictateApp(App[list[str]]):
 
     def _edit(self, edits: list) -> None:
         self.builder.apply(edits)
+        self.last_finished = None  # a key that edits works on the next note: show that one
         self._refresh_note()
 
     def _finish_note(self) -> None:

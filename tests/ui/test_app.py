@@ -750,6 +750,9 @@ def test_after_end_note_the_finished_note_stays_in_view_until_the_next_note_begi
             assert app.state == "paused" and app.note.is_empty
             await pilot.pause(0.1)
             shown["finished"] = str(app.query_one("#note").render())
+            await pilot.press("f2", "enter")  # a heading by key starts work on the next note
+            await pilot.pause(0.1)
+            shown["heading"] = str(app.query_one("#note").render())
             await pilot.press("f9")  # record again: the rest of the script is the next note
             await wait_for(pilot, lambda: not app.note.is_empty)
             await pilot.pause(0.1)
@@ -760,6 +763,7 @@ def test_after_end_note_the_finished_note_stays_in_view_until_the_next_note_begi
     notes = run(scenario())
     assert "Notatet er afsluttet og gemt" in shown["finished"] and "Borgeren sov godt." in shown["finished"]
     assert "Notatet er tomt" not in shown["finished"]
+    assert "afsluttet" not in shown["heading"] and "Borgeren" not in shown["heading"]
     assert "Hun spiste lidt." in shown["next"]
     assert "afsluttet" not in shown["next"] and "Borgeren" not in shown["next"]
     assert len(notes) == 2 and "Borgeren sov godt." in notes[0] and "Hun spiste lidt." in notes[1]
