@@ -24,7 +24,7 @@ from dictate.output.render import RENDERERS
 from dictate.runtime.engine import Engine
 from dictate.speech.fake import FakeWhisper, fake_vad, speak
 from dictate.speech.streamer import Commit, Streamer
-from dictate.ui.app import AppSettings, make_app
+from dictate.ui.app import AppSettings, DictateApp, make_app
 
 pytestmark = pytest.mark.timing
 
@@ -352,6 +352,20 @@ def test_editing_a_section_by_keyboard_keeps_the_structure_and_can_be_undone():
     assert trailer == "schema_version: 1\nneeds_review: false\n"  # typed text is the nurse's own: no flags
 
 
+def restarted_on(store) -> DictateApp:  # noqa: ANN001 - a DraftStore
+    """The app started again after a crash: it offers the first draft left in `store`, then hears
+    "Hun har smerter."."""
+    from dictate.notes.drafts import restore_note
+
+    def recover():  # noqa: ANN202
+        paths = store.unfinished()
+        return restore_note(paths[0], CATALOG.layouts, dict(CATALOG.autotexts),
+                            interpreter=SETTINGS.interpreter()) if paths else None
+
+    engine, _ = fake_engine(script=[["Hun", "har", "smerter."]])
+    return make_app(replace(options(lambda: engine), drafts=store, recover=recover))
+
+
 @pytest.mark.parametrize("choice", ["continue", "finish", "discard"])
 def test_an_unfinished_draft_is_offered_with_a_preview_and_never_offered_again(tmp_path, choice):
     from support import utt
@@ -366,15 +380,7 @@ def test_an_unfinished_draft_is_offered_with_a_preview_and_never_offered_again(t
     assert builder.note.active is not None  # cut off inside a field
     draft.close()
 
-    def recover():  # noqa: ANN202
-        from dictate.notes.drafts import restore_note
-
-        paths = store.unfinished()
-        return restore_note(paths[0], CATALOG.layouts, dict(CATALOG.autotexts),
-                            interpreter=SETTINGS.interpreter()) if paths else None
-
-    engine, _ = fake_engine(script=[["Hun", "har", "smerter."]])
-    app = make_app(replace(options(lambda: engine), drafts=store, recover=recover))
+    app = restarted_on(store)
     shown: dict[str, str] = {}
 
     async def scenario():
@@ -786,13 +792,8 @@ def test_a_note_finished_by_key_and_cut_off_before_it_was_sent_comes_back_as_fin
 
     run(finish_by_key())
     [path] = store.unfinished()
-
-    def recover():  # noqa: ANN202
-        return restore_note(path, CATALOG.layouts, dict(CATALOG.autotexts), interpreter=SETTINGS.interpreter())
-
-    assert recover().finished
-    engine, _ = fake_engine(script=[["Hun", "har", "smerter."]])
-    second = make_app(replace(options(lambda: engine), drafts=store, recover=recover))
+    assert restore_note(path, CATALOG.layouts, dict(CATALOG.autotexts), interpreter=SETTINGS.interpreter()).finished
+    second = restarted_on(store)
     shown: dict[str, object] = {}
 
     async def restart():
