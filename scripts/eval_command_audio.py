@@ -466,6 +466,24 @@ def load_recorded(path: Path) -> dict:
     return json.loads(raw.decode("utf-8"))
 
 
+def rescore(rows: list[dict], by_id: dict[str, Dictation], by_language: dict, autotext_sections: dict[str, str],
+            conditions: list[str] | None = None, modes: list[str] | None = None) -> dict[tuple[str, str], Score]:
+    """Recorded words (the "heard" rows of a --record file) through today's interpreter, each
+    dictation in its own language (`by_language`: language -> session settings): a Score per
+    (condition, mode). Rows of other dictations, conditions or modes are left out."""
+    from evallib import utterances_from_json
+
+    scores: dict[tuple[str, str], Score] = {}
+    for row in rows:
+        dictation = by_id.get(row["id"])
+        if dictation is None or (conditions and row["condition"] not in conditions) or (
+                modes and row["mode"] not in modes):
+            continue
+        heard = interpret(utterances_from_json(row["utterances"]), by_language[dictation.language])
+        scores.setdefault((row["condition"], row["mode"]), Score()).add(dictation, heard, autotext_sections)
+    return scores
+
+
 def sweep_pause(pauses: list[float], recorded_file: Path, by_id: dict, conditions: list[str], modes: list[str],
                 settings, autotext_sections: dict[str, str]) -> int:  # noqa: ANN001
     """How long a gap in the word times must be to count as a pause, chosen on data: the audio
@@ -547,7 +565,7 @@ def main(argv: list[str]) -> int:
     if args.limit:
         dictations = dictations[:args.limit]
 
-    from evallib import backend, machine, utterances_from_json, utterances_to_json
+    from evallib import backend, machine, utterances_to_json
 
     from dictate.runtime.session import SessionSettings, load_recogniser, prepare
 
@@ -569,11 +587,7 @@ def main(argv: list[str]) -> int:
         # What the model heard, recorded by --record, through today's interpreter: no model needed.
         recorded = load_recorded(args.rescore)
         print(f"machine (recorded): {recorded['machine']}; backend: {recorded['backend']}")
-        for row in recorded["heard"]:
-            if row["id"] in by_id and row["condition"] in conditions and row["mode"] in modes:
-                heard = interpret(utterances_from_json(row["utterances"]), by_language[by_id[row["id"]].language])
-                scores.setdefault((row["condition"], row["mode"]), Score()).add(by_id[row["id"]], heard,
-                                                                               autotext_sections)
+        scores = rescore(recorded["heard"], by_id, by_language, autotext_sections, conditions, modes)
     else:
         recogniser = load_recogniser(session)
         if args.hint_text:

@@ -116,19 +116,15 @@ RECORDED = {
 def test_the_interpreter_on_what_the_model_heard_keeps_its_precision_and_recall(backend):
     """No model: the recorded words of all 64 dictations at 20 dB through today's interpreter. A change
     that makes a command fire where none was said, or loses commands base did hear, shows here."""
-    from evallib import utterances_from_json
-
     from dictate.runtime.session import SessionSettings, prepare
 
     recorded = eca.load_recorded(DATA / f"command_audio_heard_{backend}.json.gz")
     settings = prepare(SessionSettings(language="en")).settings
     sections = {a.id: a.headings.get("fsiii") for a in settings.autotexts}
     by_id = {d.id: d for d in eca.load_set(DATA / "command_audio.yaml")}
+    scores = eca.rescore(recorded["heard"], by_id, {"en": settings}, sections, conditions=["snr20"])
     for mode, (precision, recall, placement) in RECORDED[backend].items():
-        score = eca.Score()
-        for row in recorded["heard"]:
-            if row["condition"] == "snr20" and row["mode"] == mode:
-                score.add(by_id[row["id"]], eca.interpret(utterances_from_json(row["utterances"]), settings), sections)
+        score = scores["snr20", mode]
         assert score.dictations == 64 and sum(score.expected.values()) == 265
         assert score.precision >= precision - 0.005, (mode, score.precision)
         assert score.recall >= recall - 0.005 and score.placement >= placement - 0.005, (mode, score.recall)
@@ -154,19 +150,14 @@ def test_short_sentences_that_only_sound_like_commands_stay_text_on_what_the_mod
     """No model: "Next feed.", "Hiding food.", "Heating pad.", "Afsluttet.", "Næste gang." ... as base
     heard them, offline and live, through today's interpreter: no command, no heading notice, and the
     sentences stay in the note's first section (placement as recorded, within misheard words)."""
-    from evallib import utterances_from_json
-
     from dictate.runtime.session import SessionSettings, prepare
 
     recorded = eca.load_recorded(DATA / f"{name}_heard_{backend}.json.gz")
     by_id = {d.id: d for d in eca.load_set(DATA / f"{name}.yaml")}
     assert sum(len(d.parts) - 1 for d in by_id.values()) == NEAR[name]
     settings = {lang: prepare(SessionSettings(language=lang)).settings for lang in {d.language for d in by_id.values()}}
-    scores: dict[tuple[str, str], eca.Score] = {}
-    for row in recorded["heard"]:
-        dictation = by_id[row["id"]]
-        heard = eca.interpret(utterances_from_json(row["utterances"]), settings[dictation.language])
-        scores.setdefault((row["condition"], row["mode"]), eca.Score()).add(dictation, heard, {})
+    scores = eca.rescore(recorded["heard"], by_id, settings, {})
+    assert len(recorded["heard"]) == sum(score.dictations for score in scores.values())  # every row scored
     assert {mode for _, mode in scores} == {"offline", "live"}
     for (condition, mode), score in scores.items():
         assert score.dictations == len(by_id), (condition, mode)
