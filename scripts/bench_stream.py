@@ -60,6 +60,9 @@ def main() -> int:
                              "variable (e.g. DICTATE_MMAP_THRESHOLD=off), so one run compares both")
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                         help="override a StreamSettings field, e.g. --set end_silence=0.6 (repeatable)")
+    parser.add_argument("--variant", action="append", default=[], metavar="LABEL:FIELD=VALUE[,FIELD=VALUE]",
+                        help="--realtime: also run each stream with these live settings, right after it runs "
+                             "as is (repeatable; a latency/accuracy frontier in one run)")
     args = parser.parse_args()
 
     from dictate.audio.decode import load_audio
@@ -161,22 +164,30 @@ def realtime(args, clips) -> int:
     print(f"machine: {machine()}")
     print(f"model: {model.name} int8; real `dictate listen --realtime` {' '.join(args.listen_arg)}; "
           f"clips joined with {wallclock.PAUSE} s pauses")
-    # Each stream as is, and (--ab-env) with the variable set, one right after the other.
-    variants: list[tuple[str, dict[str, str]]] = [("", {})]
+    # Each stream as is, then (--ab-env, --variant) otherwise, one right after the other.
+    base = overrides(args)
+    variants: list[tuple[str, dict[str, str], dict[str, float]]] = [("", {}, base)]
+    if base:
+        print(f"live settings: {base}")
     if args.ab_env:
         key, _, value = args.ab_env.partition("=")
-        variants.append((f"+{key}={value}", {key: value}))
+        variants.append(("+", {key: value}, base))
         print(f"each stream twice: as is, and with {key}={value}")
+    for item in args.variant:
+        label, settings = parse_variant(item)
+        variants.append((f"+{label}", {}, {**base, **settings}))
+        print(f"variant {label}: {settings}")
     runs: dict[tuple[str, str], wallclock.WallRun] = {}
     for name in conditions:
         for lang in [] if args.long_only else languages:
-            for tag, env in variants:
+            for tag, env, settings in variants:
                 runs[name, lang + tag] = wallclock.run_listen(streams[lang], lang, name, model=args.model,
-                                                              extra=args.listen_arg, env=env)
+                                                              extra=args.listen_arg, env=env, settings=settings)
         if long_stream is not None:
-            for tag, env in variants:
+            for tag, env, settings in variants:
                 runs[name, "long" + tag] = wallclock.run_listen(long_stream, long_language, name,
-                                                                model=args.model, extra=args.listen_arg, env=env)
+                                                                model=args.model, extra=args.listen_arg, env=env,
+                                                                settings=settings)
 
     # Offline WER after the live runs, so that it does not compete with them for the CPU.
     transcriber = WhisperTranscriber(model)
@@ -184,12 +195,13 @@ def realtime(args, clips) -> int:
                               for u in transcriber.transcribe(audio[c.audio], lang) for w in u.words)
                for lang in ([] if args.long_only else languages)}
     p = wallclock.percentile
+    width = max(6, *(len(f"long{tag}") + 4 for tag, _, _ in variants))
     for name in conditions:
         print(f"\n[{name}]")
-        print(f"{'stream':<6} {'audio s':>7} {'commit p50':>10} {'p90':>6} {'first p50':>9} {'max':>5} "
+        print(f"{'stream':<{width}} {'audio s':>7} {'commit p50':>10} {'p90':>6} {'first p50':>9} {'max':>5} "
               f"{'max lag':>7} {'tail':>5} {'cpu/s':>6} {'RSS MB':>6} {'WER live':>8} {'WER off':>7} "
               f"{'ratio':>6} {'nWER live':>9} {'nWER off':>8} {'nratio':>6} {'words':>5} {'exit':>4} statuses")
-        for lang, tag in [(lang, tag) for lang in [*languages, "long"] for tag, _ in variants]:
+        for lang, tag in [(lang, tag) for lang in [*languages, "long"] for tag, _, _ in variants]:
             run = runs.get((name, lang + tag))
             if run is None:
                 continue
@@ -204,8 +216,8 @@ def realtime(args, clips) -> int:
                             f"{on.wer_numbers / max(off.wer_numbers, 1e-9):>6.2f}")
             else:
                 accuracy = f"{on.wer:>8.3f} {'-':>7} {'-':>6} {on.wer_numbers:>9.3f} {'-':>8} {'-':>6}"
-            label = (lang if lang != "long" else f"{long_language}{args.minutes:g}m") + ("+" if tag else "")
-            print(f"{label:<6} {run.audio_seconds:>7.1f} {p(run.commit_latency, 50):>10.2f} "
+            label = (lang if lang != "long" else f"{long_language}{args.minutes:g}m") + tag
+            print(f"{label:<{width}} {run.audio_seconds:>7.1f} {p(run.commit_latency, 50):>10.2f} "
                   f"{p(run.commit_latency, 90):>6.2f} {p(run.first_partial, 50):>9.2f} "
                   f"{max(run.first_partial, default=float('nan')):>5.2f} {run.max_lag:>7.2f} {run.tail:>5.2f} "
                   f"{run.cpu_per_audio_second:>6.2f} {run.peak_rss_mb:>6.0f} {accuracy} "
@@ -213,10 +225,39 @@ def realtime(args, clips) -> int:
     print(SCORES_LEGEND)
     if args.ab_env:
         print(f"a stream marked + ran with {args.ab_env}")
+    for item in args.variant:
+        print(f"a stream marked +{item.partition(':')[0]} ran with {item.partition(':')[2]}")
     print("\ntargets (idle): commit p50/p90 en <= 1.5/2.5 s, da <= 2.0/3.0 s; first partial <= 1.0 s; "
           "max lag <= 1.5 s; cpu/s <= 0.7; WER ratio <= 1.05. busy and one-core: latency <= 1.5 x idle, "
           "bounded lag, nothing lost")
     return 0
+
+
+def overrides(args) -> dict[str, float]:
+    """The live settings that --set, --interval and --beam-size change, for a --realtime run."""
+    settings: dict[str, float] = {}
+    for item in args.set:
+        name, value = item.split("=", 1)
+        settings[name] = float(value)
+    if args.interval:
+        settings["update_interval"] = args.interval
+    if args.beam_size:
+        settings["beam_size"] = args.beam_size
+    return settings
+
+
+def parse_variant(text: str) -> tuple[str, dict[str, float]]:
+    """'agree80:agreement=80,end_silence=0.6' -> ('agree80', {'agreement': 80.0, 'end_silence': 0.6})."""
+    label, sep, body = text.partition(":")
+    if not sep or not label or not body:
+        raise SystemExit(f"--variant {text!r}: expected LABEL:FIELD=VALUE[,FIELD=VALUE]")
+    settings = {}
+    for item in body.split(","):
+        name, eq, value = item.partition("=")
+        if not eq:
+            raise SystemExit(f"--variant {text!r}: {item!r} is not FIELD=VALUE")
+        settings[name.strip()] = float(value)
+    return label, settings
 
 
 def bounded_cost(clips, minutes, streamer_for, load_audio) -> None:

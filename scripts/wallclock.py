@@ -119,15 +119,22 @@ def condition(name: str) -> Iterator[list[str]]:
 
 
 def run_listen(stream: Stream, language: str, condition_name: str, *, model: str = "base",
-               extra: list[str] | None = None, env: dict[str, str] | None = None) -> WallRun:
-    """Replay `stream` through the real `dictate listen --realtime` under a condition."""
+               extra: list[str] | None = None, env: dict[str, str] | None = None,
+               settings: dict[str, float] | None = None) -> WallRun:
+    """Replay `stream` through the real `dictate listen --realtime` under a condition.
+
+    `settings` (live settings other than dictate's, e.g. {"update_interval": 0.6})
+    go in through `listen_with.py`, the same `dictate listen` otherwise.
+    """
     run = WallRun(condition_name, stream.seconds)
     with tempfile.TemporaryDirectory(prefix="dictate-wall-") as tmp:
         wav = Path(tmp) / "stream.wav"
         write_wav(wav, stream.samples)
         env = {**os.environ, "DICTATE_DRAFTS_DIR": str(Path(tmp) / "drafts"), "HF_HUB_OFFLINE": "1", **(env or {})}
         with condition(condition_name) as prefix:
-            command = [*prefix, sys.executable, "-m", "dictate", "listen", "--input", str(wav), "--realtime",
+            launcher = ([str(Path(__file__).with_name("listen_with.py")), json.dumps(settings)] if settings
+                        else ["-m", "dictate"])
+            command = [*prefix, sys.executable, *launcher, "listen", "--input", str(wav), "--realtime",
                        "--format", "jsonl", "--language", language, "--model", model, *(extra or [])]
             process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                        env=env, text=True, encoding="utf-8")

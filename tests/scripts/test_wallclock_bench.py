@@ -11,6 +11,8 @@ import pytest
 from support import DATA, ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
+import bench_stream  # noqa: E402
+import listen_with  # noqa: E402
 import wallclock  # noqa: E402
 
 
@@ -48,6 +50,28 @@ def test_a_stream_joins_clips_with_pauses_and_knows_each_onset():
     assert 30 <= long.seconds < 30 + 1.5 + wallclock.PAUSE
 
 
+class _Decoder:
+    def decode_chunk(self, audio, language, prompt, *, hotwords=None, beam_size=5):
+        return []
+
+
+def test_other_live_settings_reach_the_streamer_that_listen_builds():
+    make = listen_with.patched({"agreement": 80, "update_interval": 0.6, "beam_size": 1})
+    streamer = make(_Decoder(), "da", vad=lambda samples: np.zeros(len(samples) // 512))
+    assert streamer.config.agreement == 80 and streamer.config.update_interval == 0.6
+    assert streamer.config.end_silence == listen_with.StreamSettings().end_silence  # the rest as dictate has it
+    with pytest.raises(SystemExit, match="agremeent"):
+        listen_with.patched({"agremeent": 80})
+
+
+def test_a_variant_names_its_settings():
+    assert bench_stream.parse_variant("fast:update_interval=0.6,agreement=80") == (
+        "fast", {"update_interval": 0.6, "agreement": 80.0})
+    for bad in ("fast", "fast:", ":agreement=80", "fast:agreement"):
+        with pytest.raises(SystemExit):
+            bench_stream.parse_variant(bad)
+
+
 @pytest.mark.model
 @pytest.mark.timing
 def test_the_realtime_benchmark_runs_the_real_listen_and_reports_each_figure(tmp_path):
@@ -55,9 +79,13 @@ def test_the_realtime_benchmark_runs_the_real_listen_and_reports_each_figure(tmp
     shutil.copy(DATA / "nst_danspeech_u0042008.wav", tmp_path / "da" / "a.wav")
     shutil.copy(DATA / "nst_danspeech_u0042008.txt", tmp_path / "da" / "a.txt")
     proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_stream.py"), str(tmp_path), "--realtime",
-                           "--minutes", "0", "--languages", "da"], capture_output=True, text=True, timeout=300)
+                           "--minutes", "0", "--languages", "da", "--variant", "slow:update_interval=2.5"],
+                          capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
+    # The variant ran through the same `dictate listen`, right after the stream as is.
+    variant = next(text.split() for text in lines if text.startswith("da+slow"))
+    assert variant[-2] == "0" and int(variant[-3]) >= 5, variant  # exit code, words
     header = next(i for i, text in enumerate(lines) if text.startswith("stream"))
     row = dict(zip(lines[header].replace("commit p50", "commit_p50").replace("first p50", "first_p50")
                    .replace("max lag", "max_lag").replace("audio s", "audio_s").replace("RSS MB", "rss")
