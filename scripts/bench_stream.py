@@ -78,23 +78,26 @@ def main() -> int:
         return realtime(args, clips)
     model = resolve_model(args.model)
     transcriber = WhisperTranscriber(model)
-    settings = LiveSettings()
-    if args.beam_size:
-        settings = LiveSettings(beam_size=args.beam_size, stream=settings.stream)
     from dataclasses import replace
 
-    if args.interval:
-        settings = replace(settings, stream=replace(settings.stream, update_interval=args.interval))
-    for item in args.set:
-        name, value = item.split("=", 1)
-        settings = replace(settings, stream=replace(settings.stream, **{name: float(value)}))
+    changed = overrides(args)
+    beam = changed.pop("beam_size", None)
+
+    def settings_for(language: str) -> LiveSettings:
+        """dictate's live settings for the language, with --set, --interval and --beam-size."""
+        settings = LiveSettings.for_language(language)
+        settings = replace(settings, stream=replace(settings.stream, **changed))
+        return replace(settings, beam_size=int(beam)) if beam else settings
 
     def streamer_for(language):
+        settings = settings_for(language)
         return lambda wrap: make_streamer(transcriber, language, settings, vad=StreamingVad(), wrap=wrap)
 
     print(f"machine: {machine()}")
-    print(f"model: {model.name} int8; live beam {settings.beam_size} (last decode {settings.final_beam_size}); "
-          f"{settings.stream}")
+    for language in sorted({c.language for c in clips}):
+        settings = settings_for(language)
+        print(f"model: {model.name} int8; '{language}': live beam {settings.beam_size} "
+              f"(last decode {settings.final_beam_size}); {settings.stream}")
     languages = [] if args.bounded_only else sorted({c.language for c in clips})
     header = f"{'lang':<5} {'first p50':>9} {'commit p50':>10} {'p90':>6} {'cpu/s':>6} {'WER live':>8} " \
              f"{'WER off':>7} {'ratio':>6} {'nWER live':>9} {'nWER off':>8} {'nratio':>6} {'CER live':>8} " \

@@ -192,7 +192,7 @@ def run(args: argparse.Namespace, drafts_dir: Path) -> int:
     # The session `dictate listen` builds: templates, commands, vocabulary, model identity.
     dictation = prepare(SessionSettings(language=args.language, model=args.model))
     settings, catalog = dictation.settings, dictation.catalog
-    live = LiveSettings()
+    live = LiveSettings.for_language(args.language)
     if args.fake:
         from dictate.speech.fake import FakeWhisper, fake_vad, speak
 

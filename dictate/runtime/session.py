@@ -149,7 +149,7 @@ def live_streamer(recogniser: Recogniser, language: str, *, vad: VoiceActivity |
 
         vad = StreamingVad()
     hotwords = recogniser.hotwords
-    live = live or LiveSettings()
+    live = live or LiveSettings.for_language(language)
     if hotwords:
         live = replace(live, hotwords=lambda: hotwords)
     return make_streamer(recogniser.transcriber, language, live, vad=vad, wrap=wrap)  # type: ignore[arg-type]

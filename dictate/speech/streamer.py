@@ -58,10 +58,10 @@ VoiceActivity = Callable[[np.ndarray], np.ndarray]
 
 @dataclass(frozen=True)
 class StreamSettings:
-    #: Seconds of audio between two decodes of an unfinished utterance. 0.6 s
-    #: (with end_silence 0.6 and agreement 80) met the commit-latency targets on
-    #: the eval set but made live Danish less accurate and the live test
-    #: dictation worse; see the README's benchmark section.
+    #: Seconds of audio between two decodes of an unfinished utterance. Danish
+    #: uses 0.6 s (with end_silence 0.6 and agreement 80; `live.LANGUAGE_RHYTHM`);
+    #: for English that once changed the live test dictation's words, and English
+    #: meets its targets with 1.0 s.
     update_interval: float = 1.0
     #: While decodes agree, the next one comes after this much audio instead.
     #: When the model hears the speaker clearly (English on the eval set), a
@@ -110,8 +110,7 @@ class StreamSettings:
     echo_retry: bool = True
     #: How alike two decodes' words must be to agree (rapidfuzz ratio, 100 = equal).
     #: Whisper base often respells a Danish word between decodes ("hjørn" /
-    #: "hjørne"); 80 lets such words agree and cut Danish commit latency by about
-    #: 0.4 s on the eval set, at about 2 points of Danish WER.
+    #: "hjørne"); Danish uses 80 (`live.LANGUAGE_RHYTHM`), which lets such words agree.
     agreement: float = 100.0
     #: Utterances shorter than this are noise bursts (a cough, a click).
     min_utterance: float = 0.25
