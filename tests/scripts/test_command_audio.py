@@ -132,7 +132,8 @@ def test_the_interpreter_on_what_the_model_heard_keeps_its_precision_and_recall(
 
 #: What base heard of the near-command sets: short care sentences near a command, each said alone by
 #: espeak's voices; none is a command. near_commands.yaml: 40 English sentences by 8 voices (320);
-#: near_commands_da.yaml: 40 Danish ones by 4 variants of the Danish voice (160). Recorded in session 10
+#: near_commands_da.yaml: 40 Danish ones by 4 variants of the Danish voice (160; again in session 11 with
+#: Danish's live rhythm). Recorded in session 10
 #: (clean and 20 dB with CT2_USE_MKL=0, 20 dB with =1); on the English words the interpreter of session 9
 #: acted on 11-15 per condition.
 NEAR = {"near_commands": 320, "near_commands_da": 160}
