@@ -20,8 +20,9 @@ from dictate.words import Word
 #: "hjørne"), so with exact agreement few words settled before a pause (commit
 #: latency 2.41 / 3.97 s p50 / p90 on the wall clock). Updates every 0.6 s,
 #: agreement on words alike at 80 and the end of an utterance after 0.6 s of
-#: silence settle them about 0.5 s sooner (p90 about 0.9 s) with live WER no worse:
-#: measured on the wall clock in interleaved runs (docs/benchmarks.md, "Session 11").
+#: silence settle them about 0.5 s sooner (p90 about 0.9 s), at the same live WER on
+#: short streams and 0.006-0.02 more in 5-10 minute streams: measured on the wall
+#: clock in interleaved runs (docs/benchmarks.md, "Session 11").
 #: English keeps the defaults: base hears it steadily, it meets every target with
 #: them, and the faster rhythm once changed the live test dictation's words.
 LANGUAGE_RHYTHM: dict[str, dict[str, float]] = {
